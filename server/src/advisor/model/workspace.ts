@@ -1,0 +1,50 @@
+// The workspace index: every file parsed once, then joined so rules can resolve names and selectors
+// across files (a StatefulSet here, its StorageClass, PDB and Velero Schedule there).
+import type {
+  DisruptionBudgetObject,
+  DrTargetObject,
+  ComposeVolumeObject,
+  LabelSelector,
+  ManifestObject,
+  ObjectBase,
+  PersistentVolumeClaimObject,
+  PersistentVolumeObject,
+  SourceFile,
+  StorageClassObject,
+  Suppression,
+  Workload,
+} from './model.js';
+
+/** What one file (or one live cluster snapshot) contributes to the workspace. Built once per file version. */
+export interface FileModel {
+  /** Absent for live cluster snapshots. */
+  source?: SourceFile;
+  /** Identity: the file path/URI, or `docker://<endpoint>` for a live snapshot. */
+  path: string;
+  workloads: Workload[];
+  objects: ManifestObject[];
+  /** `# stateful-ha-ignore` comments, resolved to the object they apply to. */
+  commentSuppressions: { objectId: string; suppression: Suppression }[];
+}
+
+export interface WorkspaceIndex {
+  files: ReadonlyMap<string, FileModel>;
+  workloads: readonly Workload[];
+  /** Every object (workloads and manifest objects) by id. */
+  objectsById: ReadonlyMap<string, ObjectBase>;
+  /** Cluster-scoped: by name. Later files do not override earlier ones (first wins, in path order). */
+  storageClasses: ReadonlyMap<string, StorageClassObject>;
+  defaultStorageClass?: StorageClassObject;
+  persistentVolumes: ReadonlyMap<string, PersistentVolumeObject>;
+  /** By `${namespace}/${name}`. */
+  claims: ReadonlyMap<string, PersistentVolumeClaimObject>;
+  budgets: readonly DisruptionBudgetObject[];
+  drTargets: readonly DrTargetObject[];
+  composeVolumes: readonly ComposeVolumeObject[];
+  /** Suppressions by object id (comments and `stateful-ha.io/ignore`). */
+  suppressions: ReadonlyMap<string, Suppression[]>;
+  /** Kubernetes workloads in `namespace` whose pod labels the selector matches. */
+  workloadsSelectedBy(selector: LabelSelector, namespace: string): Workload[];
+  /** Budgets in the workload's namespace whose selector matches its pod labels. */
+  budgetsFor(workload: Workload): DisruptionBudgetObject[];
+}

@@ -1,0 +1,177 @@
+// Small, typed accessors over the `yaml` library's node tree. Parsers read YAML through these so every
+// value comes with its source range, and aliases/merge keys resolve the way YAML says.
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { SourceRange } from '../model/source.js';
+
+/** Converts offsets to ranges for one file. */
+export class Locator {
+  constructor(
+    readonly file: string,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  at(start: number, end: number): SourceRange {
+    const s = this.lineCounter.linePos(start);
+    const e = this.lineCounter.linePos(end);
+    return { file: this.file, start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+  }
+
+  /** Range of a node's value (without trailing comments/whitespace). */
+  node(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
+    const r = node?.range;
+    if (!r) return fallback ?? this.at(0, 0);
+    return this.at(r[0], r[1]);
+  }
+
+  /** Range of a pair: from its key to the end of its value. */
+  pair(pair: Pair): SourceRange {
+    const k = (pair.key as Node | null)?.range;
+    const v = (pair.value as Node | null)?.range;
+    if (!k) return this.node(pair.value as Node);
+    return this.at(k[0], v ? v[1] : k[1]);
+  }
+}
+
+/** Follows an alias to its anchored node. */
+export function deref(doc: Document, node: unknown): Node | undefined {
+  if (node == null) return undefined;
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    return target ?? undefined;
+  }
+  return node as Node;
+}
+
+/** Key of a pair as a string (keys are scalars in the files we read). */
+export function keyOf(pair: Pair): string | undefined {
+  const k = pair.key;
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+/**
+ * The pairs of a map, with `<<` merge keys expanded (merged maps first, own keys override) and alias
+ * values resolved.
+ */
+export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
+  const map = deref(doc, node);
+  if (!isMap(map)) return [];
+  const own: Pair<Node, Node>[] = [];
+  const merged: Pair<Node, Node>[] = [];
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const key = keyOf(item);
+    if (key === '<<') {
+      const v = deref(doc, item.value);
+      const sources = isSeq(v) ? v.items : [v];
+      for (const s of sources) merged.push(...pairsOf(doc, s));
+      continue;
+    }
+    own.push(item as Pair<Node, Node>);
+  }
+  if (merged.length === 0) return own;
+  const ownKeys = new Set(own.map(keyOf));
+  return [...merged.filter((p) => !ownKeys.has(keyOf(p))), ...own];
+}
+
+export function getPair(doc: Document, map: unknown, key: string): Pair<Node, Node> | undefined {
+  const pairs = pairsOf(doc, map);
+  for (let i = pairs.length - 1; i >= 0; i--) if (keyOf(pairs[i]!) === key) return pairs[i];
+  return undefined;
+}
+
+export function get(doc: Document, map: unknown, key: string): Node | undefined {
+  return deref(doc, getPair(doc, map, key)?.value);
+}
+
+export function getIn(doc: Document, node: unknown, path: string[]): Node | undefined {
+  let cur: Node | undefined = deref(doc, node);
+  for (const key of path) {
+    if (!cur) return undefined;
+    cur = get(doc, cur, key);
+  }
+  return cur;
+}
+
+/** A scalar's value as a string (numbers and booleans stringified); undefined for non-scalars/null. */
+export function str(doc: Document, node: unknown): string | undefined {
+  const n = deref(doc, node);
+  if (!isScalar(n) || n.value === null || n.value === undefined) return undefined;
+  return String(n.value);
+}
+
+export function num(doc: Document, node: unknown): number | undefined {
+  const n = deref(doc, node);
+  if (!isScalar(n)) return undefined;
+  if (typeof n.value === 'number') return n.value;
+  if (typeof n.value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(n.value)) return Number(n.value);
+  return undefined;
+}
+
+export function bool(doc: Document, node: unknown): boolean | undefined {
+  const n = deref(doc, node);
+  if (!isScalar(n)) return undefined;
+  if (typeof n.value === 'boolean') return n.value;
+  if (typeof n.value === 'string') {
+    const v = n.value.toLowerCase();
+    if (v === 'true' || v === 'yes') return true;
+    if (v === 'false' || v === 'no') return false;
+  }
+  return undefined;
+}
+
+export function items(doc: Document, node: unknown): Node[] {
+  const n = deref(doc, node);
+  if (!isSeq(n)) return [];
+  return n.items.map((i) => deref(doc, i)).filter((i): i is Node => i !== undefined);
+}
+
+export function asMap(doc: Document, node: unknown): YAMLMap | undefined {
+  const n = deref(doc, node);
+  return isMap(n) ? n : undefined;
+}
+
+/**
+ * A string map written as a map (`KEY: value`) or a list (`- KEY=value`), as compose allows for
+ * `environment` and `labels`. Values that are not scalars are skipped.
+ */
+export function stringMap(doc: Document, node: unknown): { values: Record<string, string>; ranges: Record<string, Node> } {
+  const values: Record<string, string> = {};
+  const ranges: Record<string, Node> = {};
+  const n = deref(doc, node);
+  if (isMap(n)) {
+    for (const p of pairsOf(doc, n)) {
+      const k = keyOf(p);
+      if (k === undefined) continue;
+      const v = str(doc, p.value);
+      values[k] = v ?? '';
+      ranges[k] = (p.value ?? p.key) as Node;
+    }
+  } else if (isSeq(n)) {
+    for (const item of items(doc, n)) {
+      const s = str(doc, item);
+      if (s === undefined) continue;
+      const eq = s.indexOf('=');
+      const k = eq >= 0 ? s.slice(0, eq) : s;
+      values[k] = eq >= 0 ? s.slice(eq + 1) : '';
+      ranges[k] = item;
+    }
+  }
+  return { values, ranges };
+}
+
+/** Splits a command given as a string or a list into words (shell-like, quotes honoured). */
+export function words(doc: Document, node: unknown): string[] {
+  const n = deref(doc, node);
+  if (isSeq(n)) return items(doc, n).map((i) => str(doc, i) ?? '').filter((w) => w !== '').flatMap(splitWords);
+  const s = str(doc, n);
+  return s === undefined ? [] : splitWords(s);
+}
+
+function splitWords(s: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
