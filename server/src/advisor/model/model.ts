@@ -72,6 +72,11 @@ export interface ObjectBase {
   /** The YAML node of the object (a map), for building fixes. Absent for live objects. */
   node?: YamlNode;
   origin: 'file' | 'live';
+  /**
+   * `stateful-ha.io/ignore` annotation suppressions on a non-workload object (StorageClass, PV, PDB…);
+   * workloads carry theirs in `intent.ignores`. The index merges both into `suppressions`.
+   */
+  ignores?: Suppression[];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+// Runs the rule registry over a workspace index: applies the configuration (disabled rules, severity
+// overrides), suppressions (comments and `stateful-ha.io/ignore`), and isolates rule failures so one
+// broken rule never stops the others.
+import type { Catalog } from './catalog/catalog.js';
+import type { Finding, Severity, SourceFile } from './model/model.js';
+import type { WorkspaceIndex } from './model/workspace.js';
+import { RULES } from './rules/index.js';
+import type { Report, Rule } from './rules/rule.js';
+
+export const SUPPRESSION_WITHOUT_REASON = 'suppression-without-reason';
+
+export interface AnalyzeOptions {
+  catalog: Catalog;
+  /** Rule id → severity or 'off'. Rules not listed keep their default. */
+  severities?: Record<string, Severity | 'off'>;
+  /** Limit the run to findings in these files (the index still spans the whole workspace). */
+  onlyFiles?: ReadonlySet<string>;
+  rules?: readonly Rule[];
+}
+
+export interface RuleFailure {
+  rule: string;
+  message: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Rules that threw: reported once each, the others still ran. */
+  failures: RuleFailure[];
+}
+
+export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): AnalysisResult {
+  const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
+  const severities = options.severities ?? {};
+  const sourceOf = (file: string): SourceFile | undefined => index.files.get(file)?.source;
+
+  for (const rule of options.rules ?? RULES) {
+    const setting = severities[rule.meta.id];
+    if (setting === 'off') continue;
+    const severity: Severity = setting ?? rule.meta.defaultSeverity;
+    const report = (r: Report): void => {
+      if (options.onlyFiles && !options.onlyFiles.has(r.range.file)) return;
+      if (isSuppressed(index, r.objectId, rule.meta.id)) return;
+      findings.push({
+        rule: rule.meta.id,
+        severity,
+        message: r.message,
+        range: r.range,
+        workload: r.workload,
+        objectId: r.objectId,
+        related: r.related ?? [],
+        fixes: r.fixes ?? [],
+      });
+    };
+    try {
+      rule.check({ index, catalog: options.catalog, sourceOf, report });
+    } catch (e) {
+      failures.push({ rule: rule.meta.id, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  if (severities[SUPPRESSION_WITHOUT_REASON] !== 'off') {
+    for (const [objectId, list] of index.suppressions) {
+      const object = index.objectsById.get(objectId);
+      for (const s of list) {
+        if (s.reason.trim() !== '') continue;
+        if (options.onlyFiles && !options.onlyFiles.has(s.range.file)) continue;
+        findings.push({
+          rule: SUPPRESSION_WITHOUT_REASON,
+          severity: (severities[SUPPRESSION_WITHOUT_REASON] as Severity | undefined) ?? 'info',
+          message: `Suppression of ${s.rules.join(', ')} gives no reason: write \`${s.rules.join(', ')}: <why this is safe>\` so the next reader knows it was deliberate.`,
+          range: s.range,
+          workload: object?.ref ?? '',
+          objectId,
+          related: [],
+          fixes: [],
+        });
+      }
+    }
+  }
+
+  findings.sort(compareFindings);
+  return { findings, failures };
+}
+
+function isSuppressed(index: WorkspaceIndex, objectId: string, rule: string): boolean {
+  const list = index.suppressions.get(objectId);
+  return list !== undefined && list.some((s) => s.rules.includes(rule) || s.rules.includes('all'));
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
+}
