@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/vendor/**', 'test/e2e/.run/**', 'media/**', 'artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/vendor/**', 'test/e2e/.run/**', 'media/**', 'artifacts/**', 'bench/.generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
