@@ -1,0 +1,534 @@
+// The language service: documents, configuration and the validation cycle, over the advisor. Transport-free
+// (yaml-language-server style): the LSP adapter (server.ts) forwards events in and publishes through the
+// `ServiceHost` it passes; tests can drive it directly.
+//
+// Validation cycle: edits are debounced; a pass applies the pending texts to the advisor (which re-parses
+// only what changed), analyses the whole workspace (a StorageClass edit can change a StatefulSet's findings
+// in another file), and publishes only the files whose diagnostics changed. A pass never publishes
+// diagnostics for an older version of an open document than the one the client has.
+import type {
+  CodeAction,
+  CodeActionParams,
+  CodeLens,
+  Diagnostic,
+  Hover,
+  Position,
+} from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import { Advisor } from '../advisor/advisor.js';
+import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
+import type {
+  Finding,
+  ManifestObject,
+  PersistentVolumeClaimObject,
+  Severity,
+  SourceFile,
+} from '../advisor/model/model.js';
+import { RULES } from '../advisor/rules/index.js';
+import { renderMarkdown, summarize } from '../advisor/summary.js';
+import { SUPPRESSION_WITHOUT_REASON } from '../advisor/analyze.js';
+import type { FileModel } from '../advisor/model/workspace.js';
+import { codeActions } from './code-actions.js';
+import { codeLenses } from './code-lens.js';
+import { handledKind, mayBeRelevant } from './documents.js';
+import { hover, workloadAt } from './hover.js';
+import {
+  DEFAULT_SETTINGS,
+  type Counts,
+  type LintWorkspaceResult,
+  type RuleInfo,
+  type Settings,
+  type SummaryParams,
+  type SummaryResult,
+} from './protocol.js';
+import { schemaDiagnostics } from './schema-validation.js';
+import { canonicalUri, toUri, uriToPath } from './uri.js';
+import { CONFIG_CODE, SOURCE } from './validation-constants.js';
+import { findingToDiagnostic, sourceDiagnostics } from './validation.js';
+import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
+import { isAbsolute, join, sep } from 'node:path';
+
+export const DEBOUNCE_MS = 150;
+/** Files parsed between two yields to the event loop during a pass (keeps hovers answered on big workspaces). */
+const PARSE_SLICE = 25;
+
+export interface ServiceHost {
+  publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  sendCounts(counts: Counts): void;
+  log(message: string): void;
+  showWarning(message: string): void;
+}
+
+interface OpenDocument {
+  text: string;
+  version: number;
+  languageId: string;
+}
+
+export type FileChangeType = 'created' | 'changed' | 'deleted';
+
+export class LanguageService {
+  private readonly advisor = new Advisor();
+  private settings: Settings = { ...DEFAULT_SETTINGS };
+  private trusted = true;
+  private folders: string[] = [];
+  private readonly open = new Map<string, OpenDocument>();
+  /** Texts to hand to the advisor at the next pass (null = remove the file). */
+  private readonly pending = new Map<string, string | null>();
+  /** Version of each open document whose text the advisor holds. */
+  private readonly appliedVersion = new Map<string, number>();
+  private readonly published = new Map<string, { hash: string; diagnostics: Diagnostic[] }>();
+  private readonly schemaCache = new WeakMap<SourceFile, Diagnostic[]>();
+  private fileConfig: AdvisorConfig = defaultConfig();
+  private configProblems: Diagnostic[] = [];
+  private configUri: string | undefined;
+  private ignored: IgnoreMatcher = () => false;
+  private readonly reportedFailures = new Set<string>();
+  private warnedFailure = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private configTimer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  /** Files applied to the advisor since the last pass, with their models before and after. */
+  private readonly dirty = new Map<string, (FileModel | undefined)[]>();
+  /** The next pass analyses everything (start, configuration change, re-scan). */
+  private fullPass = true;
+
+  constructor(private readonly host: ServiceHost) {}
+
+  // -------------------------------------------------------------------------------------------------
+  // Lifecycle and settings
+
+  initialize(options: { folders: string[]; trusted?: boolean; settings?: Partial<Settings> }): void {
+    this.folders = options.folders.map((f) => uriToPath(f) ?? f);
+    this.trusted = options.trusted ?? true;
+    this.settings = { ...DEFAULT_SETTINGS, ...(options.settings ?? {}) };
+    this.configUri = this.computeConfigUri();
+  }
+
+  /** Reads the configuration and the whole workspace, then validates. */
+  async start(): Promise<void> {
+    await this.reloadConfig();
+    await this.scan();
+    await this.flush();
+  }
+
+  async setSettings(settings: Partial<Settings>): Promise<void> {
+    const previous = this.settings;
+    const next = { ...DEFAULT_SETTINGS, ...settings };
+    if (JSON.stringify(next) === JSON.stringify(previous)) return;
+    this.settings = next;
+    if (previous.configFile !== this.settings.configFile) {
+      this.configUri = this.computeConfigUri();
+      await this.reloadConfig();
+    } else this.applyConfig();
+    await this.flush();
+  }
+
+  async setTrusted(trusted: boolean): Promise<void> {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    await this.configChanged();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.configTimer) clearTimeout(this.configTimer);
+  }
+
+  /** The configuration may change what is ignored and how files parse: re-read it, re-scan, re-validate. */
+  private async configChanged(): Promise<void> {
+    await this.reloadConfig();
+    await this.scan();
+    await this.flush();
+  }
+
+  private computeConfigUri(): string | undefined {
+    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    if (isAbsolute(file)) return toUri(file);
+    const root = this.folders[0];
+    return root ? toUri(join(root, file)) : undefined;
+  }
+
+  /** Reads `.stateful-ha.yaml` (open editor text first, then disk). Untrusted workspaces never read it. */
+  private async reloadConfig(): Promise<void> {
+    this.configProblems = [];
+    this.fileConfig = defaultConfig();
+    if (this.trusted && this.configUri) {
+      const text =
+        this.open.get(this.configUri)?.text ?? (await readCandidate(uriToPath(this.configUri) ?? ''));
+      if (text !== undefined) {
+        const { config, problems } = loadConfig(text, this.configUri, [
+          ...RULES.map((r) => r.meta.id),
+          SUPPRESSION_WITHOUT_REASON,
+        ]);
+        this.fileConfig = config;
+        this.configProblems = problems.map((p) => ({
+          range: { start: p.range.start, end: p.range.end },
+          severity: DiagnosticSeverity.Warning,
+          code: CONFIG_CODE,
+          source: SOURCE,
+          message: `${p.message} (the rest of the configuration still applies)`,
+        }));
+      }
+    }
+    this.applyConfig();
+  }
+
+  private applyConfig(): void {
+    const severities: Record<string, Severity | 'off'> = {
+      ...this.fileConfig.severities,
+      ...this.settings.rules,
+    };
+    this.advisor.configure({ catalog: this.fileConfig.catalog, severities });
+    this.ignored = ignoreMatcher(this.folders[0], this.fileConfig.ignorePaths);
+    this.fullPass = true; // every file was re-parsed with the new catalog and severities
+  }
+
+  private isIgnored(uri: string): boolean {
+    const path = uriToPath(uri);
+    return path !== undefined && this.ignored(path);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Documents and files
+
+  didOpen(uri: string, text: string, version: number, languageId: string): void {
+    uri = canonicalUri(uri);
+    this.open.set(uri, { text, version, languageId });
+    this.changed(uri, text);
+  }
+
+  didChange(uri: string, text: string, version: number): void {
+    uri = canonicalUri(uri);
+    const doc = this.open.get(uri);
+    this.open.set(uri, { text, version, languageId: doc?.languageId ?? 'yaml' });
+    this.changed(uri, text);
+  }
+
+  async didClose(uri: string): Promise<void> {
+    uri = canonicalUri(uri);
+    this.open.delete(uri);
+    this.appliedVersion.delete(uri);
+    if (uri === this.configUri) {
+      await this.configChanged();
+      return;
+    }
+    // A workspace file keeps its (on-disk) diagnostics; a file from elsewhere is forgotten.
+    const path = uriToPath(uri);
+    const inWorkspace =
+      path !== undefined &&
+      this.folders.some((f) => path === f || path.startsWith(f.endsWith(sep) ? f : f + sep));
+    const disk = inWorkspace ? await readCandidate(path) : undefined;
+    if (this.open.has(uri)) return; // reopened meanwhile
+    this.pending.set(uri, disk ?? null);
+    this.schedule();
+  }
+
+  async didChangeWatchedFiles(changes: { uri: string; type: FileChangeType }[]): Promise<void> {
+    let configChanged = false;
+    for (const c of changes) {
+      const uri = canonicalUri(c.uri);
+      if (uri === this.configUri) {
+        configChanged = true;
+        continue;
+      }
+      if (this.open.has(uri)) continue; // the editor's text wins over the disk
+      if (c.type === 'deleted') {
+        if (this.advisor.has(uri) || this.pending.has(uri)) this.pending.set(uri, null);
+        continue;
+      }
+      const path = uriToPath(uri);
+      if (!path || this.isIgnored(uri)) continue;
+      const text = await readCandidate(path);
+      if (text !== undefined && !mayBeRelevant(uri, text) && !this.advisor.has(uri)) continue;
+      this.pending.set(uri, text ?? null);
+    }
+    if (configChanged) await this.configChanged();
+    else this.schedule();
+  }
+
+  private changed(uri: string, text: string): void {
+    if (uri === this.configUri) {
+      // Configuration edits apply live; the file itself is not linted as a manifest.
+      if (this.configTimer) clearTimeout(this.configTimer);
+      this.configTimer = setTimeout(() => {
+        this.configTimer = undefined;
+        this.configChanged().catch((e: unknown) =>
+          this.host.log(`Configuration reload failed: ${String(e)}`),
+        );
+      }, DEBOUNCE_MS);
+      return;
+    }
+    // Ignored files are not part of the workspace at all, open or not.
+    this.pending.set(uri, this.isIgnored(uri) ? null : text);
+    this.schedule();
+  }
+
+  private async scan(): Promise<number> {
+    const { files, truncated } = await scanFolders(
+      this.folders,
+      this.ignored,
+      uriToPath(this.configUri ?? ''),
+    );
+    this.fullPass = true;
+    if (truncated)
+      this.host.log(`Workspace scan stopped at ${files.length} files; the rest is not analysed.`);
+    const seen = new Set<string>();
+    for (const f of files) {
+      seen.add(f.uri);
+      if (!this.open.has(f.uri)) this.pending.set(f.uri, f.text);
+    }
+    // Files gone since the last scan (deleted while no watcher ran).
+    for (const uri of this.advisor.paths())
+      if (!seen.has(uri) && !this.open.has(uri)) this.pending.set(uri, null);
+    return files.length;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Validation
+
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, DEBOUNCE_MS);
+  }
+
+  /** Runs a validation pass now (or after the running one). Resolves when everything pending is published. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.rerun = false;
+          await this.pass();
+        } while (this.rerun || this.pending.size > 0);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Hands one pending text to the advisor (parses it if it changed). */
+  private apply(uri: string): void {
+    if (!this.pending.has(uri)) return;
+    const text = this.pending.get(uri);
+    this.pending.delete(uri);
+    const before = this.advisor.model(uri);
+    if (text === null || text === undefined) this.advisor.removeFile(uri);
+    else this.advisor.setFile(uri, text);
+    const after = this.advisor.model(uri);
+    // Always in the next pass's scope (an open document's diagnostics carry its version); the models
+    // widen the scope only when the file's content changed.
+    const models = this.dirty.get(uri) ?? [];
+    this.dirty.set(uri, after !== before ? [...models, before, after] : models);
+    const open = this.open.get(uri);
+    if (open && text === open.text) this.appliedVersion.set(uri, open.version);
+  }
+
+  private async pass(): Promise<void> {
+    let n = 0;
+    for (const uri of [...this.pending.keys()]) {
+      this.apply(uri);
+      if (++n % PARSE_SLICE === 0) await new Promise((r) => setImmediate(r));
+    }
+    const scope = this.fullPass ? undefined : this.affectedFiles();
+    this.fullPass = false;
+    this.dirty.clear();
+    const { findings, failures } = this.advisor.analyze(scope);
+    for (const f of failures) {
+      if (this.reportedFailures.has(f.rule)) continue;
+      this.reportedFailures.add(f.rule);
+      this.host.log(`Rule ${f.rule} failed and was skipped: ${f.message}`);
+      if (!this.warnedFailure) {
+        this.warnedFailure = true;
+        this.host.showWarning(
+          `Stateful HA: rule ${f.rule} failed and was skipped; see the Stateful HA output for details.`,
+        );
+      }
+    }
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const list = byFile.get(f.range.file);
+      if (list) list.push(f);
+      else byFile.set(f.range.file, [f]);
+    }
+    const uris = scope ?? new Set([...this.advisor.paths(), ...this.published.keys()]);
+    if (this.configUri && !scope) uris.add(this.configUri);
+    for (const uri of uris) {
+      const open = this.open.get(uri);
+      // Diagnostics for a text older than the editor's would flash back stale squiggles: the pass that
+      // applies the newer text publishes instead.
+      if (open && this.advisor.has(uri) && this.appliedVersion.get(uri) !== open.version) continue;
+      this.publish(uri, this.diagnosticsFor(uri, byFile.get(uri) ?? []), open?.version);
+    }
+    this.host.sendCounts(this.counts());
+  }
+
+  private diagnosticsFor(uri: string, findings: Finding[]): Diagnostic[] {
+    if (!this.settings.enable) return [];
+    if (uri === this.configUri) return this.configProblems;
+    const source = this.advisor.model(uri)?.source;
+    if (!source || this.isIgnored(uri)) return [];
+    const open = this.open.get(uri);
+    if (!handledKind(uri, source, open?.languageId)) return [];
+    let schema = this.schemaCache.get(source);
+    if (!schema) {
+      try {
+        schema = schemaDiagnostics(source);
+      } catch (e) {
+        this.host.log(`Schema validation failed for ${uri}: ${e instanceof Error ? e.message : String(e)}`);
+        schema = [];
+      }
+      this.schemaCache.set(source, schema);
+    }
+    return [
+      ...sourceDiagnostics(source),
+      ...schema,
+      ...findings.map((f) => findingToDiagnostic(f, open?.version)),
+    ];
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void {
+    const hash = JSON.stringify(diagnostics);
+    const last = this.published.get(uri);
+    if (last?.hash === hash) return;
+    if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
+    else this.published.set(uri, { hash, diagnostics });
+    if (!last && diagnostics.length === 0) return; // nothing shown before, nothing to clear
+    this.host.publishDiagnostics(uri, diagnostics, version);
+  }
+
+  counts(): Counts {
+    const c: Counts = { errors: 0, warnings: 0, infos: 0, files: 0 };
+    for (const { diagnostics } of this.published.values()) {
+      if (diagnostics.length > 0) c.files++;
+      for (const d of diagnostics) {
+        if (d.severity === DiagnosticSeverity.Error) c.errors++;
+        else if (d.severity === DiagnosticSeverity.Warning) c.warnings++;
+        else c.infos++;
+      }
+    }
+    return c;
+  }
+
+  /** The diagnostics last published for a document. */
+  diagnostics(uri: string): Diagnostic[] {
+    return this.published.get(canonicalUri(uri))?.diagnostics ?? [];
+  }
+
+  /**
+   * The files whose findings the changes since the last pass can affect (undefined = all). Compose files
+   * only affect themselves (members, volumes and backup services are per file). A Kubernetes file holding
+   * only workloads affects itself and the files with budgets, storage classes or volumes (judged against the
+   * workloads they select or serve). Any other object (a StorageClass, PDB, claim, DR schedule) may change any
+   * workload's findings: everything is re-analysed, and only changed diagnostics are published.
+   */
+  private affectedFiles(): Set<string> | undefined {
+    const files = new Set(this.dirty.keys());
+    let workloadsChanged = false;
+    for (const model of [...this.dirty.values()].flat()) {
+      const kind = model?.source?.kind;
+      if (!model || kind === 'compose' || kind === 'other') continue;
+      if (model.objects.some(isSharedObject)) return undefined;
+      if (model.workloads.length > 0) workloadsChanged = true;
+    }
+    if (workloadsChanged) {
+      for (const [path, model] of this.advisor.index().files)
+        if (model.objects.some(isSharedObject)) files.add(path);
+    }
+    return files;
+  }
+
+  /** Brings one document's model up to date before answering a request about it. */
+  private fresh(uri: string): void {
+    if (this.pending.has(uri)) {
+      this.apply(uri);
+      this.schedule(); // its diagnostics still need publishing
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Requests
+
+  hover(uri: string, position: Position): Hover | null {
+    uri = canonicalUri(uri);
+    this.fresh(uri);
+    if (!this.settings.enable || !this.handles(uri)) return null;
+    return hover(this.advisor.index(), uri, position, this.diagnostics(uri));
+  }
+
+  codeLens(uri: string): CodeLens[] {
+    uri = canonicalUri(uri);
+    this.fresh(uri);
+    if (!this.settings.enable || !this.handles(uri)) return [];
+    return codeLenses(this.advisor.index(), uri);
+  }
+
+  codeActions(params: CodeActionParams): CodeAction[] {
+    const uri = canonicalUri(params.textDocument.uri);
+    if (!this.settings.enable) return [];
+    return codeActions({
+      uri,
+      range: params.range,
+      contextDiagnostics: params.context.diagnostics,
+      only: params.context.only,
+      fileDiagnostics: this.diagnostics(uri),
+      version: this.open.get(uri)?.version,
+    });
+  }
+
+  summary(params: SummaryParams): SummaryResult | null {
+    if (params.uri) this.fresh(canonicalUri(params.uri));
+    const index = this.advisor.index();
+    const w = params.workloadId
+      ? index.workloads.find((x) => x.id === params.workloadId)
+      : params.uri && params.position
+        ? workloadAt(index, canonicalUri(params.uri), params.position)
+        : undefined;
+    if (!w) return null;
+    return { workloadId: w.id, ref: w.ref, markdown: renderMarkdown(summarize(index, w)) };
+  }
+
+  async lintWorkspace(): Promise<LintWorkspaceResult> {
+    await this.reloadConfig();
+    await this.scan();
+    await this.flush();
+    return { ...this.counts(), scanned: this.advisor.paths().length };
+  }
+
+  /** The advisor's counters (a copy), answered to `statefulHa/stats` — benchmarks and tests only. */
+  stats(): Advisor['stats'] {
+    return { ...this.advisor.stats };
+  }
+
+  rules(): RuleInfo[] {
+    return RULES.map((r) => ({
+      id: r.meta.id,
+      summary: r.meta.summary,
+      defaultSeverity: r.meta.defaultSeverity,
+      docsUrl: r.meta.docsUrl,
+      fixable: r.meta.fixable,
+    }));
+  }
+
+  private handles(uri: string): boolean {
+    if (uri === this.configUri || this.isIgnored(uri)) return false;
+    return handledKind(uri, this.advisor.model(uri)?.source, this.open.get(uri)?.languageId) !== undefined;
+  }
+}
+
+/** A manifest object other files' findings can depend on (a claim template belongs to its StatefulSet). */
+function isSharedObject(o: ManifestObject): boolean {
+  return !(o.kind === 'PersistentVolumeClaim' && (o as PersistentVolumeClaimObject).templateOf !== undefined);
+}

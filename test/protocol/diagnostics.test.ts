@@ -1,0 +1,182 @@
+// Diagnostics over the real protocol: workspace scan on start, exact ranges and codes, rule docs links,
+// related locations across files, cross-file re-validation, syntax and schema problems, silence on other YAML.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { messageOf, TestClient, workspace } from './client.js';
+import { CASSANDRA, COMPOSE, STORAGE_CLASS } from './fixtures.js';
+
+const DOCS = 'https://github.com/stateful-ha/stateful-ha-advisor/blob/main/docs/rules/';
+const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
+const has = (code: string) => (ds: Diagnostic[]) => codes(ds).includes(code);
+const lacks = (code: string) => (ds: Diagnostic[]) => !codes(ds).includes(code);
+
+describe('diagnostics', () => {
+  const ws = workspace({
+    'db/cassandra.yaml': CASSANDRA,
+    'storage/class.yaml': STORAGE_CLASS,
+    'compose.yaml': COMPOSE,
+    'notes/other.yaml': 'title: not a manifest\nitems: [1, 2\n',
+    'node_modules/pkg/compose.yaml': COMPOSE,
+  });
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start(ws.root);
+  });
+  after(async () => {
+    await client.stop();
+    ws.dispose();
+  });
+
+  it('publishes the workspace on start, with exact ranges, rule codes and docs links', async () => {
+    const ds = await client.waitFor(ws.uri('compose.yaml'), has('missing-restart-policy'));
+    const d = ds.find((x) => x.code === 'missing-restart-policy')!;
+    // The service key `db` (line 3 of the file, 0-based 2).
+    assert.deepEqual(d.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 4 } });
+    assert.equal(d.severity, 2);
+    assert.equal(d.source, 'stateful-ha');
+    assert.equal(d.codeDescription?.href, `${DOCS}missing-restart-policy.md`);
+    const data = d.data as { rule: string; fixes: { title: string }[] };
+    assert.equal(data.rule, 'missing-restart-policy');
+    assert.ok(data.fixes.length > 0, 'fixes travel in Diagnostic.data');
+  });
+
+  it('relates a double replication to the StorageClass in another file', async () => {
+    const ds = await client.waitFor(ws.uri('db/cassandra.yaml'), has('double-replication'));
+    const d = ds.find((x) => x.code === 'double-replication')!;
+    assert.match(messageOf(d), /3 × 3 = 9/);
+    const related = d.relatedInformation ?? [];
+    const toClass = related.find((r) => r.location.uri === ws.uri('storage/class.yaml'));
+    assert.ok(toClass, `related locations: ${JSON.stringify(related)}`);
+    // `repl: "3"` is line 7 (0-based 6) of the StorageClass file.
+    assert.equal(toClass.location.range.start.line, 6);
+  });
+
+  it('skips node_modules and gives other YAML nothing', async () => {
+    await client.waitFor(ws.uri('compose.yaml'), has('missing-restart-policy'));
+    assert.equal(client.diagnostics.get(ws.uri('node_modules/pkg/compose.yaml')), undefined);
+    client.open(ws.uri('notes/other.yaml'), 'title: not a manifest\nitems: [1, 2\n');
+    // Another document's publish proves the pass ran; the other YAML still has nothing.
+    client.open(ws.uri('compose.yaml'), COMPOSE);
+    await client.waitFor(ws.uri('compose.yaml'), (ds) =>
+      ds.some((d) => (d.data as { version?: number })?.version === 1),
+    );
+    const other = client.diagnostics.get(ws.uri('notes/other.yaml'));
+    assert.ok(other === undefined || other.diagnostics.length === 0, JSON.stringify(other));
+  });
+
+  it('re-validates other files when a StorageClass changes', async () => {
+    const cls = ws.uri('storage/class.yaml');
+    const sts = ws.uri('db/cassandra.yaml');
+    await client.waitFor(sts, has('double-replication'));
+    client.open(cls, STORAGE_CLASS);
+    client.change(cls, STORAGE_CLASS.replace('repl: "3"', 'repl: "1"'));
+    const ds = await client.waitFor(sts, lacks('double-replication'));
+    assert.ok(has('no-dr-target')(ds), 'the other findings stay');
+    client.change(cls, STORAGE_CLASS);
+    await client.waitFor(sts, has('double-replication'));
+  });
+
+  it('reports YAML syntax errors mid-edit and keeps answering', async () => {
+    const uri = ws.uri('compose.yaml');
+    client.open(uri, COMPOSE);
+    client.change(uri, COMPOSE.replace('    image: postgres:16', '    image: [postgres:16'));
+    const ds = await client.waitFor(uri, has('yaml-syntax'));
+    const syntax = ds.filter((d) => d.code === 'yaml-syntax');
+    assert.ok(syntax.every((d) => d.severity === 1 || d.severity === 2));
+    assert.ok(
+      syntax.some((d) => d.range.start.line >= 3),
+      JSON.stringify(syntax.map((d) => d.range)),
+    );
+    // Other documents keep working: a hover on the StatefulSet still answers.
+    const hover = await client.hover(ws.uri('db/cassandra.yaml'), 4, 9);
+    assert.ok(hover, 'hover answered after a broken document');
+    client.change(uri, COMPOSE);
+    await client.waitFor(uri, lacks('yaml-syntax'));
+    assert.ok(client.alive);
+  });
+
+  it('maps schema errors to the offending line', async () => {
+    const uri = ws.uri('db/bad.yaml');
+    client.open(
+      uri,
+      CASSANDRA.replace('replicas: 3', 'replicas: three').replace(
+        'app: cassandra\n  template',
+        'app: 7\n  template',
+      ),
+    );
+    const ds = await client.waitFor(uri, has('schema'));
+    const schema = ds.filter((d) => d.code === 'schema');
+    const replicas = schema.find((d) => /replicas/.test(messageOf(d)));
+    assert.ok(replicas, JSON.stringify(schema.map(messageOf)));
+    assert.equal(replicas.range.start.line, 8);
+    assert.equal(replicas.severity, 2, 'Kubernetes schema problems are warnings');
+    const label = schema.find((d) => /matchLabels\.app/.test(messageOf(d)));
+    assert.ok(label, JSON.stringify(schema.map(messageOf)));
+    assert.equal(label.range.start.line, 11);
+
+    const compose = ws.uri('compose.override.yaml');
+    client.open(
+      compose,
+      'services:\n  db:\n    image: postgres:16\n    restart: always\n    imagee: typo\n',
+      'dockercompose',
+    );
+    const cds = await client.waitFor(compose, has('schema'));
+    const unknown = cds.find((d) => d.code === 'schema' && d.severity === 1)!;
+    assert.equal(unknown.range.start.line, 4);
+    assert.equal(unknown.severity, 1, 'compose schema problems are errors');
+    assert.match(messageOf(unknown), /imagee/);
+
+    // The obsolete top-level `version` is a hint tagged deprecated.
+    client.change(compose, "version: '3.8'\nservices:\n  db:\n    image: postgres:16\n    restart: always\n");
+    const vds = await client.waitFor(compose, (d) => d.some((x) => x.tags?.includes(2)));
+    const version = vds.find((x) => x.tags?.includes(2))!;
+    assert.equal(version.severity, 4);
+    assert.deepEqual(version.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 7 } });
+  });
+
+  it('never publishes an older version after a newer one', async () => {
+    const uri = ws.uri('compose.yaml');
+    client.open(uri, COMPOSE);
+    const versions: number[] = [];
+    const seen = (d: Diagnostic[]) => {
+      const v = (d.find((x) => x.data)?.data as { version?: number } | undefined)?.version;
+      if (v !== undefined && versions.at(-1) !== v) versions.push(v);
+      return v === 6;
+    };
+    let last = 0;
+    for (let i = 0; i < 5; i++) last = client.change(uri, `${COMPOSE}# edit ${i}\n`);
+    assert.equal(last, 6);
+    // Poll the recorded publishes until the last version shows up.
+    const deadline = Date.now() + 8000;
+    while (!seen(client.diagnostics.get(uri)?.diagnostics ?? []) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(versions.at(-1), 6);
+    assert.equal(client.diagnostics.get(uri)?.version, 6);
+    // Debounced: five quick edits do not give five passes.
+    assert.ok(versions.length <= 2, `versions published: ${versions.join(',')}`);
+  });
+
+  it('answers the lint-workspace request and sends counts', async () => {
+    const r = await client.request<{
+      scanned: number;
+      errors: number;
+      warnings: number;
+      infos: number;
+      files: number;
+    }>('statefulHa/lintWorkspace');
+    assert.ok(r.scanned >= 3, JSON.stringify(r));
+    assert.ok(r.warnings >= 3, JSON.stringify(r));
+    assert.ok(client.notifications.some((n) => n.method === 'statefulHa/counts'));
+  });
+
+  it('uses fixtures that parse', () => {
+    for (const text of [CASSANDRA, STORAGE_CLASS, COMPOSE]) {
+      assert.deepEqual(
+        parseAllDocuments(text).flatMap((d) => ('errors' in d ? d.errors : [])),
+        [],
+      );
+    }
+  });
+});
