@@ -1,7 +1,17 @@
 // Text edits that change one value or add one entry while leaving every other byte of the file as it
 // was (comments, quoting, key order, indentation style). Positions come from the `yaml` Document API
 // (node ranges); only the new fragment is rendered, with the file's own indentation.
-import { isMap, isScalar, isSeq, Scalar, stringify, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  Scalar,
+  stringify,
+  type Document,
+  type Node,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { SourceFile } from '../model/model.js';
 import type { TextEdit } from '../model/source.js';
 import { Locator, getPair, keyOf } from '../yaml/nodes.js';
@@ -47,7 +57,14 @@ function locator(source: SourceFile): Locator {
 }
 
 function edit(source: SourceFile, start: number, end: number, newText: string): TextEdit {
-  return { range: locator(source).at(start, end), newText };
+  // Inserted lines follow the file's line endings (a CRLF file stays CRLF).
+  const text = usesCrlf(source) ? newText.replace(/\r?\n/g, '\r\n') : newText;
+  return { range: locator(source).at(start, end), newText: text };
+}
+
+function usesCrlf(source: SourceFile): boolean {
+  const nl = source.text.indexOf('\n');
+  return nl > 0 && source.text[nl - 1] === '\r';
 }
 
 /** Renders a value as a flow/JSON-ish scalar or collection for insertion into flow context. */
@@ -130,7 +147,10 @@ export function insertPair(source: SourceFile, map: YAMLMap, key: string, value:
   const style = indentStyle(source);
   const indent = firstKey?.range ? columnOf(text, firstKey.range[0]) : columnOf(text, map.range[0]);
   const last = map.items[map.items.length - 1];
-  const lastEnd = (last?.value as Node | undefined)?.range?.[1] ?? (last?.key as Node | undefined)?.range?.[1] ?? map.range[1];
+  const lastEnd =
+    (last?.value as Node | undefined)?.range?.[1] ??
+    (last?.key as Node | undefined)?.range?.[1] ??
+    map.range[1];
   const { at, needsNewline } = lineEndAfter(text, lastEnd);
   return edit(source, at, at, `${needsNewline ? '\n' : ''}${blockEntry(key, value, indent, style)}\n`);
 }
@@ -199,7 +219,13 @@ export function setIn(
   throw new Error('empty path');
 }
 
-function replaceEmptyValue(source: SourceFile, parent: YAMLMap, key: Node, value: Node | null, nested: unknown): TextEdit {
+function replaceEmptyValue(
+  source: SourceFile,
+  parent: YAMLMap,
+  key: Node,
+  value: Node | null,
+  nested: unknown,
+): TextEdit {
   const text = source.text;
   const written = value?.range && value.range[1] > value.range[0] ? value.range : undefined; // `null` / `~`
   if (parent.flow) {
@@ -213,10 +239,16 @@ function replaceEmptyValue(source: SourceFile, parent: YAMLMap, key: Node, value
         .map(([k, v]) => blockEntry(k, v, indent, style))
         .join('\n')
     : blockItem(nested, indent, style);
-  if (written) return edit(source, written[0], written[1], `\n${body}`);
+  if (written) {
+    // `key: null` → `key:` + the new block (no trailing space left after the colon).
+    let from = written[0];
+    while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+    return edit(source, from, written[1], `\n${body}`);
+  }
   // After the key's line (and any comment on it).
   const lineEnd = text.indexOf('\n', key.range![1]);
-  const at = lineEnd < 0 ? text.length : lineEnd;
+  // Before the line break (`\r\n` included, so a CRLF file keeps whole CRLF pairs).
+  const at = lineEnd < 0 ? text.length : text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
   return edit(source, at, at, `\n${body}`);
 }
 

@@ -14,6 +14,12 @@ import { resolveCommentSuppressions } from './suppression-comments.js';
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Documents beyond this count in one file are not analysed. */
 export const MAX_DOCUMENTS = 20_000;
+/**
+ * Nesting deeper than this is not handed to the YAML parser: it recurses per level, and a stack overflow
+ * while V8 compiles a regular expression is a fatal out-of-memory error that kills the process (found by
+ * fuzzing the language server with 10,000 nested `[`). Real manifests nest ~20 levels.
+ */
+export const MAX_NESTING = 1000;
 
 export interface ParseContext {
   source: SourceFile;
@@ -38,6 +44,49 @@ function looksBinary(text: string): boolean {
   return sample.length > 0 && odd / sample.length > 0.1;
 }
 
+/**
+ * Whether the text may nest deeper than `limit`: open flow brackets (outside quotes and comments), or a
+ * line starting with more than `limit` columns of indentation and block indicators (`- - - …`, `? ? …`).
+ * An over-estimate is fine: it only has to be cheap and never miss.
+ */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let quote = '';
+  let lineStart = true;
+  let lead = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      lead = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '\t' || c === '-' || c === '?') {
+        if (++lead > limit) return true;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+      continue;
+    }
+    if ((c === '"' || c === "'") && depth > 0 && /[[{,:\s]/.test(text[i - 1] ?? ' ')) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return false;
+}
+
 function emptyModel(source: SourceFile): FileModel {
   return { source, path: source.path, workloads: [], objects: [], commentSuppressions: [] };
 }
@@ -46,13 +95,17 @@ function emptyModel(source: SourceFile): FileModel {
 export function parseFile(path: string, text: string, catalog: Catalog, options: ParseOptions = {}): FileModel {
   const lineCounter = new LineCounter();
   const source: SourceFile = { path, text, kind: 'other', lineCounter, documents: [], syntaxErrors: [] };
-  const locator = new Locator(path, lineCounter);
+  const locator = new Locator(path, lineCounter, text);
   if (text.length > MAX_FILE_BYTES) {
     source.skippedReason = `file is ${(text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed`;
     return emptyModel(source);
   }
   if (looksBinary(text)) {
     source.skippedReason = 'binary file: not analysed';
+    return emptyModel(source);
+  }
+  if (nestingExceeds(text, MAX_NESTING)) {
+    source.skippedReason = `YAML nested more than ${MAX_NESTING} levels deep: not analysed`;
     return emptyModel(source);
   }
 

@@ -8,7 +8,18 @@ export class Locator {
   constructor(
     readonly file: string,
     private readonly lineCounter: LineCounter,
+    /** The file's text: when given, node ranges are trimmed of the trailing newline block collections own. */
+    private readonly text?: string,
   ) {}
+
+  /** End offset without trailing whitespace/newlines (a block map's range runs to the next line's start). */
+  private trimEnd(start: number, end: number): number {
+    const t = this.text;
+    if (t === undefined) return end;
+    let e = end;
+    while (e > start && /\s/.test(t[e - 1]!)) e--;
+    return e;
+  }
 
   at(start: number, end: number): SourceRange {
     const s = this.lineCounter.linePos(start);
@@ -20,7 +31,7 @@ export class Locator {
   node(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
     const r = node?.range;
     if (!r) return fallback ?? this.at(0, 0);
-    return this.at(r[0], r[1]);
+    return this.at(r[0], this.trimEnd(r[0], r[1]));
   }
 
   /** Range of a pair: from its key to the end of its value. */
@@ -28,7 +39,7 @@ export class Locator {
     const k = (pair.key as Node | null)?.range;
     const v = (pair.value as Node | null)?.range;
     if (!k) return this.node(pair.value as Node);
-    return this.at(k[0], v ? v[1] : k[1]);
+    return this.at(k[0], this.trimEnd(k[0], v ? v[1] : k[1]));
   }
 }
 
@@ -56,23 +67,43 @@ export function keyOf(pair: Pair): string | undefined {
 export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
   const map = deref(doc, node);
   if (!isMap(map)) return [];
+  // Memoised per map, each merged key kept once: a map merged many times over (billion laughs through
+  // `<<`, found by fuzzing) costs its size once, not 2^depth. A map merging itself merges nothing.
+  const cached = mergedPairs.get(map);
+  if (cached) return cached;
+  mergedPairs.set(map, []);
   const own: Pair<Node, Node>[] = [];
   const merged: Pair<Node, Node>[] = [];
+  const mergedKeys = new Set<string | undefined>();
   for (const item of map.items) {
     if (!isPair(item)) continue;
     const key = keyOf(item);
     if (key === '<<') {
       const v = deref(doc, item.value);
       const sources = isSeq(v) ? v.items : [v];
-      for (const s of sources) merged.push(...pairsOf(doc, s));
+      // Earlier sources win over later ones (YAML merge key semantics).
+      for (const s of sources) {
+        for (const p of pairsOf(doc, s)) {
+          if (mergedKeys.has(keyOf(p))) continue;
+          mergedKeys.add(keyOf(p));
+          merged.push(p);
+        }
+      }
       continue;
     }
     own.push(item as Pair<Node, Node>);
   }
-  if (merged.length === 0) return own;
-  const ownKeys = new Set(own.map(keyOf));
-  return [...merged.filter((p) => !ownKeys.has(keyOf(p))), ...own];
+  let result = own;
+  if (merged.length > 0) {
+    const ownKeys = new Set(own.map(keyOf));
+    result = [...merged.filter((p) => !ownKeys.has(keyOf(p))), ...own];
+  }
+  mergedPairs.set(map, result);
+  return result;
 }
+
+/** pairsOf results per map node (a parsed document is never mutated; fixes edit the text). */
+const mergedPairs = new WeakMap<YAMLMap, Pair<Node, Node>[]>();
 
 export function getPair(doc: Document, map: unknown, key: string): Pair<Node, Node> | undefined {
   const pairs = pairsOf(doc, map);
