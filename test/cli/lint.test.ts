@@ -68,7 +68,17 @@ describe('lint --format json on the example workspace', () => {
       assert.ok(f.file.startsWith('examples/'), f.file);
       assert.ok(f.line >= 1 && f.column >= 1);
       assert.ok(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), JSON.stringify(f));
-      assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity', 'workload']);
+      assert.deepEqual(Object.keys(f).sort(), [
+        'column',
+        'endColumn',
+        'endLine',
+        'file',
+        'line',
+        'message',
+        'rule',
+        'severity',
+        'workload',
+      ]);
     }
   });
 
@@ -76,14 +86,28 @@ describe('lint --format json on the example workspace', () => {
     const { out } = lintJson(['examples', '--fail-on', 'none']);
     const has = (rule: string, workload: string, file: string): boolean =>
       out.findings.some((f) => f.rule === rule && f.workload === workload && f.file === file);
-    assert.ok(has('double-replication', 'StatefulSet/cassandra', 'examples/kubernetes/cassandra.yaml'), 'cassandra on px-db repl 3');
+    assert.ok(
+      has('double-replication', 'StatefulSet/cassandra', 'examples/kubernetes/cassandra.yaml'),
+      'cassandra on px-db repl 3',
+    );
     assert.ok(has('quorum-size', 'StatefulSet/etcd', 'examples/kubernetes/etcd.yaml'), 'etcd with 2 members');
     assert.ok(has('quorum-size', 'service/etcd', 'examples/swarm/stack.yml'), 'swarm etcd with 2 replicas');
-    assert.ok(has('missing-node-affinity', 'service/postgres', 'examples/swarm/stack.yml'), 'local volume, no constraint');
-    assert.ok(has('single-copy-data', 'Deployment/orders-db', 'examples/kubernetes/postgres.yaml'), 'postgres on local-path');
-    assert.ok(has('missing-restart-policy', 'service/db', 'examples/compose/docker-compose.yml'), 'single-host db without restart');
+    assert.ok(
+      has('missing-node-affinity', 'service/postgres', 'examples/swarm/stack.yml'),
+      'local volume, no constraint',
+    );
+    assert.ok(
+      has('single-copy-data', 'Deployment/orders-db', 'examples/kubernetes/postgres.yaml'),
+      'postgres on local-path',
+    );
+    assert.ok(
+      has('missing-restart-policy', 'service/db', 'examples/compose/docker-compose.yml'),
+      'single-host db without restart',
+    );
     // The config raises missing-storage-class to warning for the etcd claim template.
-    const msc = out.findings.find((f) => f.rule === 'missing-storage-class' && f.workload === 'StatefulSet/etcd');
+    const msc = out.findings.find(
+      (f) => f.rule === 'missing-storage-class' && f.workload === 'StatefulSet/etcd',
+    );
     assert.equal(msc?.severity, 'warning');
     // Cassandra is covered by the Velero schedule of its namespace; the Cassandra message gives the numbers.
     assert.ok(!has('no-dr-target', 'StatefulSet/cassandra', 'examples/kubernetes/cassandra.yaml'));
@@ -104,8 +128,15 @@ describe('lint --format sarif', () => {
   it('is valid SARIF 2.1.0 (official schema) with one rule per catalog entry and helpUri', () => {
     const r = runCli(['lint', 'examples', '--format', 'sarif', '--fail-on', 'none']);
     assert.equal(r.code, 0);
-    const log = JSON.parse(r.stdout) as { runs: { tool: { driver: { rules: unknown[] } }; results: unknown[] }[] };
-    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const log = JSON.parse(r.stdout) as {
+      runs: { tool: { driver: { rules: unknown[] } }; results: unknown[] }[];
+    };
+    const schema = JSON.parse(
+      readFileSync(
+        join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+        'utf8',
+      ),
+    );
     const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(schema);
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5)));
@@ -147,7 +178,10 @@ describe('exit codes', () => {
 
 describe('bad input: clear message with file and line, never a stack trace, other files still linted', () => {
   it('broken YAML names the file and line and exits 2; the other file is linted', () => {
-    const broken = write('bad/broken/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    volumes: [unclosed\n');
+    const broken = write(
+      'bad/broken/compose.yaml',
+      'services:\n  db:\n    image: postgres:16\n    volumes: [unclosed\n',
+    );
     const good = write('bad/broken/stack.yml', POSTGRES_STACK);
     const r = runCli(['lint', '--format', 'json', broken, good]);
     assert.equal(r.code, 2);
@@ -165,7 +199,10 @@ describe('bad input: clear message with file and line, never a stack trace, othe
   });
 
   it('a 20 MB file is skipped with a message; a binary file too', () => {
-    const big = write('bad/big/huge.yaml', `services:\n  x:\n    image: busybox\n    command: "${'a'.repeat(20 * 1024 * 1024)}"\n`);
+    const big = write(
+      'bad/big/huge.yaml',
+      `services:\n  x:\n    image: busybox\n    command: "${'a'.repeat(20 * 1024 * 1024)}"\n`,
+    );
     const bin = write('bad/big/junk.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 255, 254]));
     const r = runCli(['lint', big, bin]);
     assert.equal(r.code, 2);

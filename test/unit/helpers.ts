@@ -14,12 +14,16 @@ export function fixture(rel: string): string {
 }
 
 /** Lints a set of files given as path → text. */
-export function lint(files: Record<string, string>, severities?: Record<string, Severity | 'off'>): Finding[] {
+export function lint(
+  files: Record<string, string>,
+  severities?: Record<string, Severity | 'off'>,
+): Finding[] {
   const catalog = new Catalog();
   const models = Object.entries(files).map(([path, text]) => parseFile(path, text, catalog));
   const index = buildIndex(models, catalog);
   const { findings, failures } = analyze(index, { catalog, severities });
-  if (failures.length > 0) throw new Error(`rules failed: ${failures.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+  if (failures.length > 0)
+    throw new Error(`rules failed: ${failures.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
   return findings;
 }
 
@@ -31,7 +35,8 @@ export function ofRule(findings: Finding[], rule: string): Finding[] {
 export function applyEdits(text: string, file: string, edits: TextEdit[]): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (p: { line: number; character: number }): number => (lineStarts[p.line] ?? text.length) + p.character;
+  const offset = (p: { line: number; character: number }): number =>
+    (lineStarts[p.line] ?? text.length) + p.character;
   const mine = edits
     .filter((e) => e.range.file === file)
     .map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), text: e.newText }))
@@ -42,7 +47,11 @@ export function applyEdits(text: string, file: string, edits: TextEdit[]): strin
 }
 
 /** Applies a finding's first fix to every file it touches, returning the new file set. */
-export function applyFix(files: Record<string, string>, finding: Finding, fixIndex = 0): Record<string, string> {
+export function applyFix(
+  files: Record<string, string>,
+  finding: Finding,
+  fixIndex = 0,
+): Record<string, string> {
   const fix = finding.fixes[fixIndex];
   if (!fix) throw new Error(`finding ${finding.rule} has no fix #${fixIndex}`);
   const out: Record<string, string> = { ...files };

@@ -1,6 +1,6 @@
 // Finding the files to lint: files named on the command line are taken as they are (classified by
 // content later); folders are walked for *.yml / *.yaml, minus ignore paths, node_modules and .git.
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 
@@ -31,7 +31,9 @@ export async function discover(
   const seenDirs = new Set<string>();
   const ignored = (p: string): boolean => {
     const rel = relative(root, p).split(sep).join('/');
-    return ignore.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }));
+    return ignore.some(
+      (g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }),
+    );
   };
 
   const walk = async (dir: string, display: string): Promise<void> => {
@@ -45,7 +47,7 @@ export async function discover(
     // Symlink loops and folders reached twice are walked once.
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (e) {
@@ -78,7 +80,7 @@ export async function discover(
   };
 
   for (const arg of args) {
-    let st: import('node:fs').Stats;
+    let st: Stats;
     try {
       st = await fs.stat(arg);
     } catch (e) {

@@ -46,7 +46,9 @@ const paint: Record<Severity, (s: string) => string> = { error: pc.red, warning:
 
 export function formatText(result: LintResult, color: boolean): string {
   const c = color ? pc : pc.createColors(false);
-  const sev: Record<Severity, (s: string) => string> = color ? paint : { error: String, warning: String, info: String };
+  const sev: Record<Severity, (s: string) => string> = color
+    ? paint
+    : { error: String, warning: String, info: String };
   const out: string[] = [];
   let current: string | undefined;
   for (const f of result.findings) {
@@ -70,7 +72,11 @@ export function formatText(result: LintResult, color: boolean): string {
   return out.join('\n');
 }
 
-const SARIF_LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<Severity, Sarif.Result.level> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 
 function artifactUri(file: string): string {
   return file.split('\\').join('/').replace(/^\.\//, '');
@@ -117,7 +123,10 @@ export function formatSarif(result: LintResult): string {
           relatedLocations: f.related.map((r, i) => ({
             id: i,
             message: { text: r.message },
-            physicalLocation: { artifactLocation: { uri: artifactUri(r.range.file) }, region: region(r.range) },
+            physicalLocation: {
+              artifactLocation: { uri: artifactUri(r.range.file) },
+              region: region(r.range),
+            },
           })),
         }
       : {}),

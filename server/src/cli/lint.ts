@@ -68,13 +68,26 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   if (configPath) {
     try {
       const text = await fs.readFile(configPath, 'utf8');
-      const loaded = loadConfig(text, configPath, [...RULES.map((r) => r.meta.id), 'suppression-without-reason']);
+      const loaded = loadConfig(text, configPath, [
+        ...RULES.map((r) => r.meta.id),
+        'suppression-without-reason',
+      ]);
       config = loaded.config;
       for (const p of loaded.problems) {
-        problems.push({ file: configPath, line: p.range.start.line + 1, column: p.range.start.character + 1, message: `config: ${p.message}` });
+        problems.push({
+          file: configPath,
+          line: p.range.start.line + 1,
+          column: p.range.start.character + 1,
+          message: `config: ${p.message}`,
+        });
       }
     } catch (e) {
-      problems.push({ file: configPath, line: 0, column: 0, message: `cannot read config: ${describeFsError(e)}` });
+      problems.push({
+        file: configPath,
+        line: 0,
+        column: 0,
+        message: `cannot read config: ${describeFsError(e)}`,
+      });
     }
   }
 
@@ -117,13 +130,22 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     // YAML errors matter in files we lint, in files named explicitly, and in files that look like compose
     // files or manifests; other broken YAML met in a folder scan (Helm templates…) is skipped silently.
     const errors = source.syntaxErrors.filter((e) => e.severity === 'error');
-    if (errors.length > 0 && (source.kind !== 'other' || f.explicit || looksRelevant(f.display, source.text))) {
+    if (
+      errors.length > 0 &&
+      (source.kind !== 'other' || f.explicit || looksRelevant(f.display, source.text))
+    ) {
       for (const e of errors) {
-        problems.push({ file: f.display, line: e.range.start.line + 1, column: e.range.start.character + 1, message: `YAML syntax error: ${e.message}` });
+        problems.push({
+          file: f.display,
+          line: e.range.start.line + 1,
+          column: e.range.start.character + 1,
+          message: `YAML syntax error: ${e.message}`,
+        });
       }
     }
     if (source.kind === 'other') {
-      if (f.explicit && errors.length === 0) notices.push(`${f.display}: ${describeOther(source.text)}; nothing to lint`);
+      if (f.explicit && errors.length === 0)
+        notices.push(`${f.display}: ${describeOther(source.text)}; nothing to lint`);
       advisor.removeFile(f.display);
     }
   }

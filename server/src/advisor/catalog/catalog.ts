@@ -82,7 +82,8 @@ export class Catalog {
     const arbiter = (def.arbiter ?? []).some((s) => switchMatches(s, container));
     const replicationEnabled =
       def.replication === 'app' ||
-      (def.replication === 'optional' && (def.replicationSwitches ?? []).some((s) => switchMatches(s, container)));
+      (def.replication === 'optional' &&
+        (def.replicationSwitches ?? []).some((s) => switchMatches(s, container)));
     return {
       id: def.id,
       name: def.name,
@@ -98,7 +99,11 @@ export class Catalog {
   }
 
   /** Storage profile of a compose volume driver (undefined driver = `local`). */
-  composeVolumeProfile(driver: string | undefined, params: StorageParams, description: string): StorageProfile {
+  composeVolumeProfile(
+    driver: string | undefined,
+    params: StorageParams,
+    description: string,
+  ): StorageProfile {
     return profileFrom(this.composeDrivers, driver ?? 'local', params, description);
   }
 
@@ -127,14 +132,17 @@ export class Catalog {
   backupIsOffSite(env: Record<string, string>, args: string[]): boolean {
     for (const [name, value] of Object.entries(env)) {
       if (REMOTE_BACKUP_ENV.some((re) => re.test(name)) && value !== '') return true;
-      if (/REPOSITORY|REPO|TARGET|DESTINATION|URL/i.test(name) && REMOTE_REPOSITORY_VALUE.test(value)) return true;
+      if (/REPOSITORY|REPO|TARGET|DESTINATION|URL/i.test(name) && REMOTE_REPOSITORY_VALUE.test(value))
+        return true;
     }
     return args.some((a) => REMOTE_REPOSITORY_VALUE.test(a.replace(/^-[\w-]+=/, '')));
   }
 }
 
 function hasArg(words: string[], arg: string): boolean {
-  return words.some((w) => w === arg || w.startsWith(`${arg}=`) || (arg.startsWith('http') && w.includes(arg)));
+  return words.some(
+    (w) => w === arg || w.startsWith(`${arg}=`) || (arg.startsWith('http') && w.includes(arg)),
+  );
 }
 
 function switchMatches(s: ReplicationSwitch, container: Container): boolean {
@@ -166,7 +174,8 @@ function profileFrom(
   description: string,
 ): StorageProfile {
   const def = findDefinition(defs, name);
-  if (!def) return { kind: 'unknown', copies: null, pinsToNode: false, description, declared: false, provider: name };
+  if (!def)
+    return { kind: 'unknown', copies: null, pinsToNode: false, description, declared: false, provider: name };
   let kind: StorageKind = def.kind;
   let copies: number | null = def.copies ?? def.defaultCopies ?? null;
   let copiesRange: SourceRange | undefined;
@@ -201,10 +210,7 @@ function profileFrom(
  * A `stateful-ha.io/storage` declaration overrides the catalog (labels on compose volumes, Docker volumes,
  * annotations/labels on StorageClasses and PVs).
  */
-export function declaredProfile(
-  labels: Record<string, string>,
-  fallback: StorageProfile,
-): StorageProfile {
+export function declaredProfile(labels: Record<string, string>, fallback: StorageProfile): StorageProfile {
   const declared = labels['stateful-ha.io/storage']?.trim().toLowerCase();
   if (!declared || !['node-local', 'shared', 'zonal', 'replicated'].includes(declared)) return fallback;
   const kind = declared as StorageKind;

@@ -64,7 +64,11 @@ export const ENGINES: EngineDefinition[] = [
     quorum: true,
     dataPaths: ['/data/db'],
     bitnamiDataPaths: ['/bitnami/mongodb', '/bitnami'],
-    replicationSwitches: [{ arg: '--replSet' }, { env: 'MONGODB_REPLICA_SET_MODE' }, { env: 'MONGO_REPLICA_SET_NAME' }],
+    replicationSwitches: [
+      { arg: '--replSet' },
+      { env: 'MONGODB_REPLICA_SET_MODE' },
+      { env: 'MONGO_REPLICA_SET_NAME' },
+    ],
     arbiter: [{ env: 'MONGODB_REPLICA_SET_MODE', values: ['arbiter'] }, { arg: '--arbiter' }],
     dataDirSettings: { args: ['--dbpath'] },
   },

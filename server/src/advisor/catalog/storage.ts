@@ -29,7 +29,12 @@ export const COMPOSE_DRIVERS: StorageDefinition[] = [
     copies: 1,
     variants: [{ parameter: 'type', matches: /^(nfs|nfs4|cifs|smb)$/i, kind: 'shared', copies: 1 }],
   },
-  { names: ['pxd', 'portworx', 'pxd.portworx.com'], kind: 'replicated', copiesParameter: ['repl'], defaultCopies: 1 },
+  {
+    names: ['pxd', 'portworx', 'pxd.portworx.com'],
+    kind: 'replicated',
+    copiesParameter: ['repl'],
+    defaultCopies: 1,
+  },
   { names: ['rexray/ebs', 'rexray/ebs:latest'], kind: 'zonal', copies: 1 },
   { names: ['rexray/efs', 'rexray/s3fs', 'efs'], kind: 'shared', copies: 1 },
   { names: ['nfs', 'netshare', 'trajano/nfs-volume-plugin', 'vieux/sshfs'], kind: 'shared', copies: 1 },
@@ -39,21 +44,79 @@ export const COMPOSE_DRIVERS: StorageDefinition[] = [
 ];
 
 export const KUBERNETES_PROVISIONERS: StorageDefinition[] = [
-  { names: ['kubernetes.io/no-provisioner'], kind: 'node-local', copies: 1, pinsToNode: true, topologyBound: true },
-  { names: ['rancher.io/local-path', 'cluster.local/local-path-provisioner'], kind: 'node-local', copies: 1, pinsToNode: true, topologyBound: true },
-  { names: ['openebs.io/local', 'local.csi.openebs.io', 'lvm.csi.openebs.io', 'zfs.csi.openebs.io'], kind: 'node-local', copies: 1, pinsToNode: true, topologyBound: true },
-  { names: ['topolvm.io', 'topolvm.cybozu.com'], kind: 'node-local', copies: 1, pinsToNode: true, topologyBound: true },
-  { names: ['k8s.io/minikube-hostpath', 'hostpath.csi.k8s.io', 'microk8s.io/hostpath', 'docker.io/hostpath'], kind: 'node-local', copies: 1, pinsToNode: false, topologyBound: true },
-  { names: ['pxd.portworx.com', 'kubernetes.io/portworx-volume'], kind: 'replicated', copiesParameter: ['repl'], defaultCopies: 1 },
-  { names: ['driver.longhorn.io', 'rancher.io/longhorn'], kind: 'replicated', copiesParameter: ['numberOfReplicas'], defaultCopies: 3 },
   {
-    names: ['rbd.csi.ceph.com', 'cephfs.csi.ceph.com', 'kubernetes.io/rbd', 'kubernetes.io/cephfs', 'rook-ceph.rbd.csi.ceph.com', 'rook-ceph.cephfs.csi.ceph.com', 'ceph.rook.io/block'],
+    names: ['kubernetes.io/no-provisioner'],
+    kind: 'node-local',
+    copies: 1,
+    pinsToNode: true,
+    topologyBound: true,
+  },
+  {
+    names: ['rancher.io/local-path', 'cluster.local/local-path-provisioner'],
+    kind: 'node-local',
+    copies: 1,
+    pinsToNode: true,
+    topologyBound: true,
+  },
+  {
+    names: ['openebs.io/local', 'local.csi.openebs.io', 'lvm.csi.openebs.io', 'zfs.csi.openebs.io'],
+    kind: 'node-local',
+    copies: 1,
+    pinsToNode: true,
+    topologyBound: true,
+  },
+  {
+    names: ['topolvm.io', 'topolvm.cybozu.com'],
+    kind: 'node-local',
+    copies: 1,
+    pinsToNode: true,
+    topologyBound: true,
+  },
+  {
+    names: ['k8s.io/minikube-hostpath', 'hostpath.csi.k8s.io', 'microk8s.io/hostpath', 'docker.io/hostpath'],
+    kind: 'node-local',
+    copies: 1,
+    pinsToNode: false,
+    topologyBound: true,
+  },
+  {
+    names: ['pxd.portworx.com', 'kubernetes.io/portworx-volume'],
+    kind: 'replicated',
+    copiesParameter: ['repl'],
+    defaultCopies: 1,
+  },
+  {
+    names: ['driver.longhorn.io', 'rancher.io/longhorn'],
+    kind: 'replicated',
+    copiesParameter: ['numberOfReplicas'],
+    defaultCopies: 3,
+  },
+  {
+    names: [
+      'rbd.csi.ceph.com',
+      'cephfs.csi.ceph.com',
+      'kubernetes.io/rbd',
+      'kubernetes.io/cephfs',
+      'rook-ceph.rbd.csi.ceph.com',
+      'rook-ceph.cephfs.csi.ceph.com',
+      'ceph.rook.io/block',
+    ],
     kind: 'replicated',
     defaultCopies: 3,
   },
   { names: ['io.openebs.csi-mayastor'], kind: 'replicated', copiesParameter: ['repl'], defaultCopies: 1 },
-  { names: ['cstor.csi.openebs.io', 'jiva.csi.openebs.io'], kind: 'replicated', copiesParameter: ['replicaCount'], defaultCopies: 3 },
-  { names: ['linstor.csi.linbit.com'], kind: 'replicated', copiesParameter: ['placementCount', 'autoPlace'], defaultCopies: 1 },
+  {
+    names: ['cstor.csi.openebs.io', 'jiva.csi.openebs.io'],
+    kind: 'replicated',
+    copiesParameter: ['replicaCount'],
+    defaultCopies: 3,
+  },
+  {
+    names: ['linstor.csi.linbit.com'],
+    kind: 'replicated',
+    copiesParameter: ['placementCount', 'autoPlace'],
+    defaultCopies: 1,
+  },
   {
     names: ['pd.csi.storage.gke.io', 'kubernetes.io/gce-pd'],
     kind: 'zonal',
@@ -72,9 +135,27 @@ export const KUBERNETES_PROVISIONERS: StorageDefinition[] = [
     ],
   },
   { names: ['ebs.csi.aws.com', 'kubernetes.io/aws-ebs'], kind: 'zonal', copies: 1, topologyBound: true },
-  { names: ['cinder.csi.openstack.org', 'kubernetes.io/cinder'], kind: 'zonal', copies: 1, topologyBound: true },
+  {
+    names: ['cinder.csi.openstack.org', 'kubernetes.io/cinder'],
+    kind: 'zonal',
+    copies: 1,
+    topologyBound: true,
+  },
   { names: ['csi.vsphere.vmware.com', 'kubernetes.io/vsphere-volume'], kind: 'zonal', copies: 1 },
-  { names: ['efs.csi.aws.com', 'file.csi.azure.com', 'kubernetes.io/azure-file', 'filestore.csi.storage.gke.io', 'nfs.csi.k8s.io', 'cluster.local/nfs-subdir-external-provisioner', 'k8s-sigs.io/nfs-subdir-external-provisioner', 'kubernetes.io/glusterfs'], kind: 'shared', copies: 1 },
+  {
+    names: [
+      'efs.csi.aws.com',
+      'file.csi.azure.com',
+      'kubernetes.io/azure-file',
+      'filestore.csi.storage.gke.io',
+      'nfs.csi.k8s.io',
+      'cluster.local/nfs-subdir-external-provisioner',
+      'k8s-sigs.io/nfs-subdir-external-provisioner',
+      'kubernetes.io/glusterfs',
+    ],
+    kind: 'shared',
+    copies: 1,
+  },
 ];
 
 /** PV sources (the key under `spec` of a PersistentVolume / pod volume) and their storage. */
@@ -101,13 +182,33 @@ export interface BackupToolDefinition {
 }
 
 export const BACKUP_TOOLS: BackupToolDefinition[] = [
-  { id: 'docker-volume-backup', images: ['offen/docker-volume-backup', 'futurice/docker-volume-backup', 'jareware/docker-volume-backup'] },
-  { id: 'restic', images: ['restic/restic', 'mazzolino/restic', 'lobaro/restic-backup-docker', 'instrumentisto/restic'] },
-  { id: 'borgmatic', images: ['borgmatic', 'b3vis/borgmatic', 'modem7/borgmatic-docker', 'ghcr.io/borgmatic-collective/borgmatic'] },
+  {
+    id: 'docker-volume-backup',
+    images: ['offen/docker-volume-backup', 'futurice/docker-volume-backup', 'jareware/docker-volume-backup'],
+  },
+  {
+    id: 'restic',
+    images: ['restic/restic', 'mazzolino/restic', 'lobaro/restic-backup-docker', 'instrumentisto/restic'],
+  },
+  {
+    id: 'borgmatic',
+    images: [
+      'borgmatic',
+      'b3vis/borgmatic',
+      'modem7/borgmatic-docker',
+      'ghcr.io/borgmatic-collective/borgmatic',
+    ],
+  },
   { id: 'postgres-backup-local', images: ['prodrigestivill/postgres-backup-local'] },
   { id: 'db-backup', images: ['tiredofit/db-backup'] },
-  { id: 'mysql-backup', images: ['databack/mysql-backup', 'fradelg/mysql-cron-backup', 'selim13/automysqlbackup'] },
-  { id: 'postgres-backup-s3', images: ['schickling/postgres-backup-s3', 'eeshugerman/postgres-backup-s3', 'itbm/postgresql-backup-s3'] },
+  {
+    id: 'mysql-backup',
+    images: ['databack/mysql-backup', 'fradelg/mysql-cron-backup', 'selim13/automysqlbackup'],
+  },
+  {
+    id: 'postgres-backup-s3',
+    images: ['schickling/postgres-backup-s3', 'eeshugerman/postgres-backup-s3', 'itbm/postgresql-backup-s3'],
+  },
   { id: 'duplicati', images: ['duplicati/duplicati', 'linuxserver/duplicati'] },
   { id: 'kopia', images: ['kopia/kopia'] },
   { id: 'velero', images: ['velero/velero'] },
@@ -136,4 +237,5 @@ export const REMOTE_BACKUP_ENV = [
 ];
 
 /** A repository/URL value that is remote (restic / borg / rclone style). */
-export const REMOTE_REPOSITORY_VALUE = /^(s3:|b2:|azure:|gs:|sftp:|rest:|rclone:|swift:|ssh:\/\/|[\w.-]+@[\w.-]+:|https?:\/\/|webdav)/i;
+export const REMOTE_REPOSITORY_VALUE =
+  /^(s3:|b2:|azure:|gs:|sftp:|rest:|rclone:|swift:|ssh:\/\/|[\w.-]+@[\w.-]+:|https?:\/\/|webdav)/i;

@@ -6,7 +6,13 @@ import { LineCounter, parseDocument } from 'yaml';
 import configSchema from '../../../../schemas/stateful-ha.schema.json';
 import { Catalog } from '../catalog/catalog.js';
 import { ENGINES, type EngineDefinition } from '../catalog/engines.js';
-import { BACKUP_TOOLS, COMPOSE_DRIVERS, KUBERNETES_PROVISIONERS, type BackupToolDefinition, type StorageDefinition } from '../catalog/storage.js';
+import {
+  BACKUP_TOOLS,
+  COMPOSE_DRIVERS,
+  KUBERNETES_PROVISIONERS,
+  type BackupToolDefinition,
+  type StorageDefinition,
+} from '../catalog/storage.js';
 import type { Severity } from '../model/model.js';
 import { Locator } from '../yaml/nodes.js';
 import { schemaProblems, type SchemaProblem } from './schema-errors.js';
@@ -22,7 +28,11 @@ export interface AdvisorConfig {
 export interface RawConfig {
   rules?: Record<string, Severity | 'off'>;
   ignore?: string[];
-  engines?: (Omit<EngineDefinition, 'name' | 'quorum' | 'dataPaths'> & { name?: string; quorum?: boolean; dataPaths?: string[] })[];
+  engines?: (Omit<EngineDefinition, 'name' | 'quorum' | 'dataPaths'> & {
+    name?: string;
+    quorum?: boolean;
+    dataPaths?: string[];
+  })[];
   storage?: { compose?: StorageDefinition[]; kubernetes?: StorageDefinition[] };
   backupTools?: BackupToolDefinition[];
 }
@@ -83,13 +93,18 @@ export function loadConfig(text: string, file: string, knownRules?: readonly str
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const problems: SchemaProblem[] = [];
   for (const e of doc.errors) {
-    problems.push({ message: `YAML: ${e.message.split('\n')[0]}`, path: '(root)', range: locator.at(e.pos[0], e.pos[1]) });
+    problems.push({
+      message: `YAML: ${e.message.split('\n')[0]}`,
+      path: '(root)',
+      range: locator.at(e.pos[0], e.pos[1]),
+    });
   }
   if (doc.errors.length > 0) return { config: defaultConfig(), problems };
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const v = validate(data);
   if (v.errors?.length) problems.push(...schemaProblems(doc, v.errors, locator));
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { config: defaultConfig(), problems };
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { config: defaultConfig(), problems };
 
   const raw = data as RawConfig;
   const bad = new Set(problems.map((p) => p.path.split('.')[0]));
@@ -101,11 +116,16 @@ export function loadConfig(text: string, file: string, knownRules?: readonly str
       if (problems.some((p) => p.path === `rules.${id}`)) continue;
       if (knownRules && !knownRules.includes(id)) {
         const node = doc.getIn(['rules', id], true) as { range?: [number, number] } | undefined;
-        const keyPair = (doc.getIn(['rules'], true) as { items?: { key: { value: unknown; range?: [number, number] } }[] } | undefined)?.items?.find(
-          (p) => p.key.value === id,
-        );
+        const keyPair = (
+          doc.getIn(['rules'], true) as
+            { items?: { key: { value: unknown; range?: [number, number] } }[] } | undefined
+        )?.items?.find((p) => p.key.value === id);
         const r = keyPair?.key.range ?? node?.range;
-        problems.push({ message: `rules.${id}: unknown rule \`${id}\``, path: `rules.${id}`, range: r ? locator.at(r[0], r[1]) : locator.at(0, 0) });
+        problems.push({
+          message: `rules.${id}: unknown rule \`${id}\``,
+          path: `rules.${id}`,
+          range: r ? locator.at(r[0], r[1]) : locator.at(0, 0),
+        });
         continue;
       }
       kept.rules[id] = sev;

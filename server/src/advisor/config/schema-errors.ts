@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { SourceRange } from '../model/source.js';
-import { Locator } from '../yaml/nodes.js';
+import type { Locator } from '../yaml/nodes.js';
 
 export interface SchemaProblem {
   message: string;

@@ -75,7 +75,8 @@ function innermostAt(objects: ObjectBase[], line: number): ObjectBase | undefine
     // A volumeClaimTemplate belongs to its StatefulSet: suppressions inside it apply to the StatefulSet.
     if ((o as { templateOf?: string }).templateOf) continue;
     // A span ending at column 0 of a line does not include that line.
-    if (line === o.span.end.line && o.span.end.character === 0 && o.span.end.line > o.span.start.line) continue;
+    if (line === o.span.end.line && o.span.end.character === 0 && o.span.end.line > o.span.start.line)
+      continue;
     const size = o.span.end.line - o.span.start.line;
     if (!best || size < best.span.end.line - best.span.start.line) best = o;
   }
