@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, Buffer */
 // Deterministic benchmark inputs (fixed-seed PRNG: the same bytes on every machine and every run).
 //
 //   node bench/generate.mjs [--out bench/.generated] [--files 5000] [--seed 20240611] [--force]

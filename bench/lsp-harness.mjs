@@ -1,4 +1,3 @@
-/* global process, setTimeout, clearTimeout */
 // A generic LSP client over stdio for benchmarks: starts a server process, initializes it with a
 // workspace folder, answers the server's requests (workspace/configuration from a settings object,
 // capability registration, progress creation), and measures

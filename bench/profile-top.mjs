@@ -1,4 +1,3 @@
-/* global process, console */
 // top self-time and inclusive time functions of a .cpuprofile
 import { readFileSync } from 'node:fs';
 const p = JSON.parse(readFileSync(process.argv[2], 'utf8'));

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, setTimeout */
 // `npm run bench`: the advisor's language server and CLI against yaml-language-server 1.x and dclint, side
 // by side in the same run, on deterministic generated inputs (bench/generate.mjs) and the real-world corpus.
 //
