@@ -101,12 +101,23 @@
     errorBox.dataset.code = e.code;
     errorBox.append(el('p', { class: 'error-message', text: e.message }));
     if (e.hints && e.hints.length) {
-      errorBox.append(el('ul', { class: 'hints' }, e.hints.map((h) => el('li', { text: h.replace(/`/g, '') }))));
+      errorBox.append(
+        el(
+          'ul',
+          { class: 'hints' },
+          e.hints.map((h) => el('li', { text: h.replace(/`/g, '') })),
+        ),
+      );
     }
     if (e.code === 'unreachable' || e.code === 'config' || e.code === 'worker') {
       errorBox.append(
         el('div', { class: 'buttons' }, [
-          el('button', { type: 'button', 'data-action': 'open-settings', 'data-testid': 'open-settings', text: 'Open Docker Settings' }),
+          el('button', {
+            type: 'button',
+            'data-action': 'open-settings',
+            'data-testid': 'open-settings',
+            text: 'Open Docker Settings',
+          }),
           el('button', { type: 'button', class: 'secondary', 'data-action': 'refresh', text: 'Retry' }),
         ]),
       );
@@ -131,11 +142,24 @@
           class: n.state !== 'ready' ? 'bad' : drained ? 'muted-row' : undefined,
         },
         [
-          el('th', { scope: 'row', 'data-field': 'hostname', title: `${n.id}${n.addr ? ` · ${n.addr}` : ''}`, text: n.hostname }),
-          el('td', { 'data-field': 'role', text: `${n.role}${n.leader ? ' (leader)' : ''}` }),
-          el('td', { 'data-field': 'availability', text: n.availability }),
-          el('td', { 'data-field': 'state', class: n.state === 'ready' ? '' : 'bad', text: n.state }),
+          el('th', { scope: 'row', title: `${n.id}${n.addr ? ` · ${n.addr}` : ''}` }, [
+            el('span', { 'data-field': 'hostname', text: n.hostname }),
+            el('div', {
+              class: 'sub',
+              'data-field': 'role',
+              text: `${n.role}${n.leader ? ' (leader)' : ''}`,
+            }),
+          ]),
+          el('td', {}, [
+            el('span', { 'data-field': 'availability', text: n.availability }),
+            el('div', {
+              class: n.state === 'ready' ? 'sub' : 'sub bad',
+              'data-field': 'state',
+              text: n.state,
+            }),
+          ]),
           el('td', {
+            class: 'num',
             'data-field': 'stateful-tasks',
             'data-testid': 'stateful-count',
             title: `${n.statefulTasks} stateful of ${n.tasks} running tasks`,
@@ -143,7 +167,10 @@
           }),
           el('td', { class: 'actions' }, [
             drained
-              ? actionButton('undrain', 'Reactivate', { 'data-node': n.hostname, 'aria-label': `Reactivate node ${n.hostname}` })
+              ? actionButton('undrain', 'Reactivate', {
+                  'data-node': n.hostname,
+                  'aria-label': `Reactivate node ${n.hostname}`,
+                })
               : actionButton('decommission', 'Decommission', {
                   'data-node': n.hostname,
                   'aria-label': `Decommission node ${n.hostname}`,
@@ -155,21 +182,42 @@
     }
   }
 
+  /** Markdown-ish `code` spans in rule messages become <code> elements (still text only). */
+  function withCode(text) {
+    return String(text)
+      .split('`')
+      .map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : part))
+      .filter((x) => x !== '');
+  }
+
   function findingItem(f) {
-    return el('li', { class: `finding ${f.severity}`, 'data-testid': 'finding', 'data-rule': f.rule, 'data-severity': f.severity }, [
-      el('span', { class: `sev ${f.severity}`, 'aria-hidden': 'true', text: GLYPH[f.severity] || GLYPH.info }),
-      el('span', { class: 'visually-hidden', text: `${f.severity}: ` }),
-      el('a', {
-        href: '#',
-        class: 'rule',
+    return el(
+      'li',
+      {
+        class: `finding ${f.severity}`,
+        'data-testid': 'finding',
         'data-rule': f.rule,
-        'data-testid': 'rule-link',
-        title: `Open the documentation of ${f.rule}`,
-        text: f.rule,
-      }),
-      ' ',
-      el('span', { class: 'message', text: f.message }),
-    ]);
+        'data-severity': f.severity,
+      },
+      [
+        el('span', {
+          class: `sev ${f.severity}`,
+          'aria-hidden': 'true',
+          text: GLYPH[f.severity] || GLYPH.info,
+        }),
+        el('span', { class: 'visually-hidden', text: `${f.severity}: ` }),
+        el('a', {
+          href: '#',
+          class: 'rule',
+          'data-rule': f.rule,
+          'data-testid': 'rule-link',
+          title: `Open the documentation of ${f.rule}`,
+          text: f.rule,
+        }),
+        ' ',
+        el('span', { class: 'message' }, withCode(f.message)),
+      ],
+    );
   }
 
   function renderServices() {
@@ -216,27 +264,45 @@
               { class: 'badges' },
               ['error', 'warning', 'info']
                 .filter((s) => counts[s])
-                .map((s) => el('span', { class: `badge ${s}`, title: `${counts[s]} ${s}`, text: `${GLYPH[s]} ${counts[s]}` })),
+                .map((s) =>
+                  el('span', {
+                    class: `badge ${s}`,
+                    title: `${counts[s]} ${s}`,
+                    text: `${GLYPH[s]} ${counts[s]}`,
+                  }),
+                ),
             ),
           ]),
           el('div', { class: 'detail', 'data-field': 'tasks', text: `Runs on: ${where}` }),
-          el('div', {
-            class: 'detail',
-            'data-field': 'data',
-            text: `Data: ${
-              w.data === 'follows'
-                ? 'follows the task (shared/replicated)'
-                : w.data === 'node-local'
-                  ? 'stays on its node (node-local)'
-                  : w.data === 'none'
-                    ? 'none'
-                    : 'unknown storage'
-            }${w.storage.length ? ` — ${w.storage.join('; ')}` : ''}`,
-          }),
-          w.constraints.length ? el('div', { class: 'detail muted', 'data-field': 'placement', text: `Placement: ${w.constraints.join(', ')}` }) : undefined,
+          el(
+            'div',
+            { class: 'detail', 'data-field': 'data' },
+            withCode(
+              `Data: ${
+                w.data === 'follows'
+                  ? 'follows the task (shared/replicated)'
+                  : w.data === 'node-local'
+                    ? 'stays on its node (node-local)'
+                    : w.data === 'none'
+                      ? 'none'
+                      : 'unknown storage'
+              }${w.storage.length ? ` — ${w.storage.join('; ')}` : ''}`,
+            ),
+          ),
+          w.constraints.length
+            ? el('div', {
+                class: 'detail muted',
+                'data-field': 'placement',
+                text: `Placement: ${w.constraints.join(', ')}`,
+              })
+            : undefined,
           w.findings.length
             ? el('ul', { class: 'findings' }, w.findings.map(findingItem))
-            : el('div', { class: 'detail ok', 'data-testid': 'no-findings', text: `${GLYPH.ok} no HA findings` }),
+            : el('div', {
+                class: 'detail ok',
+                'data-testid': 'no-findings',
+                text: `${GLYPH.ok} no HA findings`,
+              }),
           el(
             'div',
             { class: 'buttons' },

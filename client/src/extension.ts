@@ -16,6 +16,7 @@ import {
   type TrustParams,
 } from '../../server/src/service/protocol.js';
 import { registerCommands } from './commands.js';
+import { registerOperations } from './operations-commands.js';
 import { CountsStatus } from './status.js';
 
 export const CLIENT_ID = 'statefulHa';
@@ -86,6 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   registerCommands(context, client);
+  registerOperations(context, client);
   await client.start();
 }
 

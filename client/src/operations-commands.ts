@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import {
+  WorkDoneProgress,
+  type LanguageClient,
+  type WorkDoneProgressReport,
+} from 'vscode-languageclient/node';
 import {
   CLUSTER_CHANGED_NOTIFICATION,
   CLUSTER_EXECUTE_REQUEST,
@@ -243,7 +247,7 @@ class Operations {
     }
     const verb = VERB[params.action];
     const confirm = await vscode.window.showWarningMessage(
-      `${verb}: ${plan.summary}?`,
+      `${plan.summary.charAt(0).toUpperCase()}${plan.summary.slice(1)}?`,
       { modal: true, detail: res.text },
       verb,
     );
@@ -336,8 +340,14 @@ class Operations {
     if (choice === 'Show Log') this.audit.show(true);
     if (choice === 'Roll Back' && r.rollback) {
       const params: RollbackParams = { planId: r.rollback.planId };
-      const rb = await this.withStreamedProgress(`Stateful HA: roll back — ${r.rollback.description}`, (workDoneToken, token) =>
-        this.client.sendRequest<ExecuteResponse>(CLUSTER_ROLLBACK_REQUEST, { ...params, workDoneToken }, token),
+      const rb = await this.withStreamedProgress(
+        `Stateful HA: roll back — ${r.rollback.description}`,
+        (workDoneToken, token) =>
+          this.client.sendRequest<ExecuteResponse>(
+            CLUSTER_ROLLBACK_REQUEST,
+            { ...params, workDoneToken },
+            token,
+          ),
       );
       await this.report(`rollback-${action}`, target, { ...rb, rollback: undefined });
     }
@@ -388,7 +398,9 @@ export function registerOperations(context: vscode.ExtensionContext, client: Lan
     audit,
     panel,
     vscode.window.registerWebviewViewProvider(VIEW_ID, panel),
-    client.onNotification(CLUSTER_CHANGED_NOTIFICATION, (p: ClusterChangedParams) => panel.onClusterChanged(p)),
+    client.onNotification(CLUSTER_CHANGED_NOTIFICATION, (p: ClusterChangedParams) =>
+      panel.onClusterChanged(p),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('statefulHa.docker')) void panel.refresh();
     }),

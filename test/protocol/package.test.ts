@@ -65,6 +65,8 @@ describe('packaging', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [
       'statefulHa.configFile',
+      'statefulHa.docker.context',
+      'statefulHa.docker.host',
       'statefulHa.rules',
     ]);
     assert.ok(!('yamlValidation' in pkg.contributes));

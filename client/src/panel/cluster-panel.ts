@@ -89,7 +89,9 @@ export class ClusterPanel implements vscode.WebviewViewProvider, vscode.Disposab
 
   /** Server says the cluster changed: refresh now if visible, else when next shown. */
   onClusterChanged(p: ClusterChangedParams): void {
-    this.log.debug(`cluster changed (${p.reason}${p.count ? `, ${p.count} events: ${p.types.join(', ')}` : ''})`);
+    this.log.debug(
+      `cluster changed (${p.reason}${p.count ? `, ${p.count} events: ${p.types.join(', ')}` : ''})`,
+    );
     if (this.view?.visible) void this.refresh();
     else this.stale = true;
   }
@@ -194,7 +196,7 @@ export class ClusterPanel implements vscode.WebviewViewProvider, vscode.Disposab
 <section id="nodes-section" hidden>
   <h2>Nodes <span id="node-count" class="count"></span></h2>
   <table id="nodes" data-testid="nodes">
-    <thead><tr><th scope="col">Node</th><th scope="col">Role</th><th scope="col">Availability</th><th scope="col">State</th><th scope="col" title="Stateful tasks / all tasks">Stateful</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <thead><tr><th scope="col">Node</th><th scope="col">Status</th><th scope="col" class="num" title="Stateful tasks / all running tasks">Stateful</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody></tbody>
   </table>
 </section>

@@ -74,9 +74,7 @@ export function validatePanelMessage(raw: unknown): Validation {
   const branch = PANEL_COMMANDS.indexOf((raw as { command?: never } | null)?.command as never);
   const errors = (validate.errors ?? [])
     .filter((x) => !x.schemaPath.startsWith('#/oneOf/') || x.schemaPath.startsWith(`#/oneOf/${branch}/`))
-    .sort(
-    (a, b) => (rank.indexOf(a.keyword) + 1 || 99) - (rank.indexOf(b.keyword) + 1 || 99),
-  );
+    .sort((a, b) => (rank.indexOf(a.keyword) + 1 || 99) - (rank.indexOf(b.keyword) + 1 || 99));
   const e = errors[0];
   if (!e) return { ok: false, error: 'invalid message' };
   const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
@@ -85,6 +83,4 @@ export function validatePanelMessage(raw: unknown): Validation {
 
 /** Messages the extension sends to the webview (it renders them as text only, never as HTML). */
 export type PanelUpdate =
-  | { type: 'loading' }
-  | { type: 'status'; status: unknown }
-  | { type: 'highlight'; services: string[] };
+  { type: 'loading' } | { type: 'status'; status: unknown } | { type: 'highlight'; services: string[] };

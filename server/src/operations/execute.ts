@@ -184,7 +184,8 @@ export async function executePlan(
   } catch (e) {
     const stateLeft = await stateNow(ctx).catch(() => undefined);
     const rollback = ctx.changed ? rollbackFor(plan) : undefined;
-    if (e instanceof Cancelled) {
+    // An abort can also surface from inside an API call (the connection's own 'cancelled' error).
+    if (e instanceof Cancelled || opts.signal?.aborted) {
       return finish({
         ok: false,
         outcome: 'cancelled',

@@ -131,10 +131,10 @@ export function buildStatus(
 
 /** Ways to point at a daemon, shared by every connection error. */
 const POINT_HINTS = [
-  'Start Docker on this machine (e.g. `sudo systemctl start docker`), or point at a running daemon:',
-  'set the `statefulHa.docker.host` setting (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host),',
-  'or `statefulHa.docker.context` to a context from `docker context ls`,',
-  'or DOCKER_HOST / DOCKER_CONTEXT in the environment VS Code was started from.',
+  'Start Docker on this machine (e.g. `sudo systemctl start docker`).',
+  'Or set `statefulHa.docker.host`: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host.',
+  'Or set `statefulHa.docker.context` to a context from `docker context ls`.',
+  'Or set DOCKER_HOST / DOCKER_CONTEXT in the environment VS Code was started from.',
 ];
 
 /** A failure to connect or snapshot, explained for the panel and the commands. */
