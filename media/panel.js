@@ -5,7 +5,6 @@
 // @ts-check
 (function () {
   'use strict';
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
 
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
