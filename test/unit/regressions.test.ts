@@ -1,0 +1,66 @@
+// Regressions found by the property-based tests (test/unit/properties.test.ts) and the protocol fuzzer
+// (test/fuzz/fuzz.mjs). Each test is named after the input that found the defect; the inputs are under
+// test/fixtures/regressions/.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
+import { MAX_NESTING, parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import { fixture, lint, ofRule } from './helpers.js';
+
+function timed<T>(fn: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = fn();
+  return { value, ms: performance.now() - t0 };
+}
+
+describe('regressions', () => {
+  it('regression: merge-key-bomb.compose.yml (fuzz: billion laughs through `<<` merge keys)', () => {
+    // 40 levels, each merging the previous level twice: expanding merges without sharing was 2^40 work.
+    const { value: findings, ms } = timed(() =>
+      lint({ 'compose.yaml': fixture('regressions/merge-key-bomb.compose.yml') }),
+    );
+    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+    // The merged keys are still seen: image postgres (an engine) and its restart policy.
+    assert.equal(ofRule(findings, 'missing-restart-policy').length, 0);
+    assert.equal(ofRule(findings, 'no-dr-target').length, 1);
+  });
+
+  it('regression: merge-key precedence (earlier merge sources win, as YAML merge keys specify)', () => {
+    const text = [
+      'x-a: &a {image: postgres:16, restart: unless-stopped}',
+      'x-b: &b {image: nginx:1.25, restart: "no"}',
+      'services:',
+      '  db:',
+      '    <<: [*a, *b]',
+      '    volumes: [pgdata:/var/lib/postgresql/data]',
+      'volumes: {pgdata: {}}',
+      '',
+    ].join('\n');
+    const findings = lint({ 'compose.yaml': text });
+    assert.equal(
+      ofRule(findings, 'missing-restart-policy').length,
+      0,
+      'restart comes from *a (unless-stopped)',
+    );
+  });
+
+  it('regression: fuzz-0004 deep flow nesting (10,000 `[` after a BOM: the YAML parser overflowed the stack and V8 aborted with a fatal RegExpCompiler OOM)', () => {
+    const text = fixture('regressions/fuzz-0004-deep-flow-nesting.yaml');
+    const { value: model, ms } = timed(() => parseFile('k.yaml', text, new Catalog()));
+    assert.match(model.source!.skippedReason ?? '', /nested more than \d+ levels/);
+    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+    // Other shapes of the same attack: nested maps, compact nested sequences, deep indentation.
+    for (const deep of [
+      `kind: ${'{a: '.repeat(MAX_NESTING + 1)}1${'}'.repeat(MAX_NESTING + 1)}`,
+      `services:\n  a:\n    ${'- '.repeat(MAX_NESTING + 1)}x`,
+      `services:\n${' '.repeat(MAX_NESTING + 1)}a: 1`,
+    ]) {
+      assert.match(parseFile('compose.yaml', deep, new Catalog()).source!.skippedReason ?? '', /nested/);
+    }
+    // Brackets inside quotes and comments do not count; ordinary nesting is parsed.
+    const fine = `# ${'['.repeat(5000)}\nservices:\n  db: {image: "${'['.repeat(5000)}", labels: [a, [b, {c: d}]]}\n`;
+    const m = parseFile('compose.yaml', fine, new Catalog());
+    assert.equal(m.source!.skippedReason, undefined);
+    assert.equal(m.workloads.length, 1);
+  });
+});
