@@ -12,6 +12,12 @@
 //   optIn     true: runs only when named on the command line
 //   tests     [{ name, fn: async (vs, ctx) => {}, timeout? }] — run in order on one session; a failing
 //             test does not stop the next ones (each should make its own preconditions true)
+//   before    async (ctx) => {} — optional: runs before VS Code starts (e.g. starts a Docker swarm); when it
+//             throws, every test of the module fails and VS Code is not started
+//   after     async (ctx) => {} — optional: always runs once the module is done (also when `before`, VS
+//             Code or a test failed); must release whatever `before` started
+//   options may also be a function (ctx) => options, called after `before` (e.g. settings naming a socket)
+//   ctx = { name, state: {} } is shared by before, the tests and after.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +39,8 @@ let failed = 0;
 const failures = [];
 const started = Date.now();
 let current;
+/** The running module's `after`, while it still has to run (the watchdog calls it too). */
+let currentAfter;
 
 function finish() {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -55,6 +63,7 @@ const watchdog = setTimeout(async () => {
   failed++;
   failures.push({ name: 'total run time', error: new Error(`over ${TOTAL_TIMEOUT} ms`) });
   await current?.teardown().catch(() => {});
+  await currentAfter?.().catch(() => {});
   finish();
   process.exit(1);
 }, TOTAL_TIMEOUT);
@@ -83,22 +92,51 @@ for (const file of files) {
   if (!tests.length) continue;
 
   console.log(`\n▶ ${name} (${tests.length} test${tests.length === 1 ? '' : 's'})`);
+  const ctx = { name, state: {} };
+  const runAfter = async () => {
+    if (!mod.after) return;
+    currentAfter = undefined;
+    await withTimeout(
+      Promise.resolve().then(() => mod.after(ctx)),
+      mod.afterTimeout ?? 90_000,
+      `${name}: after`,
+    ).catch((e) => {
+      failed++;
+      failures.push({ name: `${name} › after`, error: e });
+      console.log(`  ✗ after: ${String(e?.message ?? e).split('\n')[0]}`);
+    });
+  };
+  currentAfter = mod.after ? runAfter : undefined;
   let vs;
+  let stage = 'before';
   try {
-    vs = await startVSCode({ name, ...(mod.options ?? {}) });
+    if (mod.before) {
+      const t1 = Date.now();
+      await withTimeout(
+        Promise.resolve().then(() => mod.before(ctx)),
+        mod.beforeTimeout ?? TEST_TIMEOUT,
+        `${name}: before`,
+      );
+      console.log(`  ✓ before (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
+    }
+    stage = 'VS Code start';
+    const options = typeof mod.options === 'function' ? mod.options(ctx) : mod.options;
+    vs = await startVSCode({ name, ...(options ?? {}) });
     current = vs;
   } catch (e) {
     for (const t of tests) {
       failed++;
       failures.push({
         name: `${name} › ${t.name}`,
-        error: t === tests[0] ? e : new Error('VS Code did not start'),
+        error: t === tests[0] ? e : new Error(`${stage} failed`),
       });
-      console.log(`  ✗ ${t.name} (VS Code did not start)`);
+      console.log(
+        `  ✗ ${t.name} (${stage} failed${t === tests[0] ? `: ${String(e?.message ?? e).split('\n')[0]}` : ''})`,
+      );
     }
+    await runAfter();
     continue;
   }
-  const ctx = { name, state: {} };
   let scenarioFailed = false;
   try {
     for (const t of tests) {
@@ -137,6 +175,7 @@ for (const file of files) {
     // On failure the run dir (profile, settings, extensions) is kept under test/e2e/.run/ for a look.
     await vs.teardown({ keepRun: scenarioFailed || !!process.env.E2E_KEEP });
     current = undefined;
+    await runAfter();
   }
 }
 
