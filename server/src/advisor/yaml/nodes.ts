@@ -1,6 +1,17 @@
 // Small, typed accessors over the `yaml` library's node tree. Parsers read YAML through these so every
 // value comes with its source range, and aliases/merge keys resolve the way YAML says.
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { SourceRange } from '../model/source.js';
 
 /** Converts offsets to ranges for one file. */
@@ -24,7 +35,11 @@ export class Locator {
   at(start: number, end: number): SourceRange {
     const s = this.lineCounter.linePos(start);
     const e = this.lineCounter.linePos(end);
-    return { file: this.file, start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+    return {
+      file: this.file,
+      start: { line: s.line - 1, character: s.col - 1 },
+      end: { line: e.line - 1, character: e.col - 1 },
+    };
   }
 
   /** Range of a node's value (without trailing comments/whitespace). */
@@ -166,7 +181,10 @@ export function asMap(doc: Document, node: unknown): YAMLMap | undefined {
  * A string map written as a map (`KEY: value`) or a list (`- KEY=value`), as compose allows for
  * `environment` and `labels`. Values that are not scalars are skipped.
  */
-export function stringMap(doc: Document, node: unknown): { values: Record<string, string>; ranges: Record<string, Node> } {
+export function stringMap(
+  doc: Document,
+  node: unknown,
+): { values: Record<string, string>; ranges: Record<string, Node> } {
   const values: Record<string, string> = {};
   const ranges: Record<string, Node> = {};
   const n = deref(doc, node);
@@ -194,7 +212,11 @@ export function stringMap(doc: Document, node: unknown): { values: Record<string
 /** Splits a command given as a string or a list into words (shell-like, quotes honoured). */
 export function words(doc: Document, node: unknown): string[] {
   const n = deref(doc, node);
-  if (isSeq(n)) return items(doc, n).map((i) => str(doc, i) ?? '').filter((w) => w !== '').flatMap(splitWords);
+  if (isSeq(n))
+    return items(doc, n)
+      .map((i) => str(doc, i) ?? '')
+      .filter((w) => w !== '')
+      .flatMap(splitWords);
   const s = str(doc, n);
   return s === undefined ? [] : splitWords(s);
 }
