@@ -25,6 +25,7 @@ import {
   type TrustParams,
 } from './service/protocol.js';
 import { LanguageService, type FileChangeType as ServiceChangeType } from './service/service.js';
+import { registerOperationsHandlers } from './service/operations-requests.js';
 import { CodeActionKind } from 'vscode-languageserver-protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -152,7 +153,12 @@ connection.onNotification(
   guard('setTrusted', undefined, (params: TrustParams) => service.setTrusted(params.trusted === true)),
 );
 
-connection.onShutdown(() => service.dispose());
+const operations = registerOperationsHandlers(connection, { isTrusted: () => service.isTrusted });
+
+connection.onShutdown(() => {
+  operations.dispose();
+  service.dispose();
+});
 
 // A bug in a handler must not kill the server: log anything that escapes the guards too.
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${describe(e)}`));
