@@ -16,6 +16,12 @@ export interface AnalyzeOptions {
   /** Limit the run to findings in these files (the index still spans the whole workspace). */
   onlyFiles?: ReadonlySet<string>;
   rules?: readonly Rule[];
+  /**
+   * Which findings get their quick fixes built: all (true, the default), none (false: `fixes` is empty —
+   * the CLI's text and JSON output never show them), or the findings in these files. Rules pass fixes as
+   * a function; it is called only here, so unwanted fixes cost nothing.
+   */
+  fixes?: boolean | ReadonlySet<string>;
 }
 
 export interface RuleFailure {
@@ -34,6 +40,8 @@ export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): Analysi
   const failures: RuleFailure[] = [];
   const severities = options.severities ?? {};
   const sourceOf = (file: string): SourceFile | undefined => index.files.get(file)?.source;
+  const wanted = options.fixes ?? true;
+  const fixesWanted = (file: string): boolean => (typeof wanted === 'boolean' ? wanted : wanted.has(file));
 
   for (const rule of options.rules ?? RULES) {
     const setting = severities[rule.meta.id];
@@ -50,7 +58,7 @@ export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): Analysi
         workload: r.workload,
         objectId: r.objectId,
         related: r.related ?? [],
-        fixes: r.fixes ?? [],
+        fixes: fixesWanted(r.range.file) ? (typeof r.fixes === 'function' ? r.fixes() : (r.fixes ?? [])) : [],
       });
     };
     try {

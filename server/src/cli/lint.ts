@@ -33,6 +33,8 @@ export interface LintOptions {
   configPath?: string;
   cwd?: string;
   maxFileBytes?: number;
+  /** Build the findings' quick fixes (SARIF output); default true. Text and JSON never show them. */
+  fixes?: boolean;
 }
 
 async function findConfig(paths: string[], cwd: string, explicit?: string): Promise<string | undefined> {
@@ -94,7 +96,8 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   const { files, problems: walkProblems } = await discover(paths, config.ignorePaths, cwd);
   for (const p of walkProblems) problems.push({ file: p.path, line: 0, column: 0, message: p.message });
 
-  const advisor = new Advisor(config);
+  // Each file is parsed once: no per-document cache.
+  const advisor = new Advisor(config, { incremental: () => false });
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   for (const f of files) {
     let text: string;
@@ -151,7 +154,7 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   }
 
   const linted = advisor.paths().length;
-  const { findings, failures } = advisor.analyze();
+  const { findings, failures } = advisor.analyze(undefined, { fixes: options.fixes ?? true });
   return { findings, files: linted, problems, notices, ruleFailures: failures };
 }
 

@@ -68,6 +68,7 @@ export function buildProgram(): Command {
         },
       ) => {
         const result = await lintPaths(paths, {
+          fixes: opts.format === 'sarif', // only SARIF carries quick fixes
           configPath: opts.config,
           maxFileBytes: opts.maxFileSize ? opts.maxFileSize * 1024 * 1024 : undefined,
         });

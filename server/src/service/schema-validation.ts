@@ -103,9 +103,31 @@ function toData(doc: Document): unknown {
   }
 }
 
+/**
+ * Schema diagnostics per parsed document, for the next validation of the same file: a document the
+ * advisor's per-document parse cache reuses (same `Document` object) at the same line, in a file of the
+ * same kind, is not converted and validated again.
+ */
+export type SchemaCache = WeakMap<Document, { line: number; kind: string; diagnostics: Diagnostic[] }>;
+
 /** Schema diagnostics for one parsed file. Documents with YAML errors are skipped (their values may be cut). */
-export function schemaDiagnostics(source: SourceFile): Diagnostic[] {
+export function schemaDiagnostics(source: SourceFile, cache?: SchemaCache): Diagnostic[] {
   if (source.skippedReason) return [];
+  const out: Diagnostic[] = [];
+  for (const { doc, range } of source.documents) {
+    const hit = cache?.get(doc);
+    if (hit && hit.line === range.start.line && hit.kind === source.kind) {
+      out.push(...hit.diagnostics);
+      continue;
+    }
+    const diagnostics = documentDiagnostics(source, doc);
+    cache?.set(doc, { line: range.start.line, kind: source.kind, diagnostics });
+    out.push(...diagnostics);
+  }
+  return out;
+}
+
+function documentDiagnostics(source: SourceFile, doc: Document): Diagnostic[] {
   const locator = new Locator(source.path, source.lineCounter);
   const out: Diagnostic[] = [];
   const push = (
@@ -126,28 +148,26 @@ export function schemaDiagnostics(source: SourceFile): Diagnostic[] {
       });
     }
   };
-  for (const { doc } of source.documents) {
-    if (doc.errors.length > 0) continue;
-    const data = toData(doc);
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) continue;
-    const obj = data as Record<string, unknown>;
-    if (source.kind === 'compose') {
-      if (obj.services === undefined || obj.kind !== undefined) continue;
-      // Docker refuses a compose file that breaks its spec, so these are errors.
-      obsoleteVersion(doc, source, out);
-      const validate = validator('compose');
-      if (validate) push(doc, validate, obj, DiagnosticSeverity.Error, '');
-    } else if (
-      source.kind === 'kubernetes' &&
-      typeof obj.kind === 'string' &&
-      typeof obj.apiVersion === 'string'
-    ) {
-      const entry = KUBERNETES_SCHEMAS[obj.kind];
-      if (!entry || !entry.apiVersions.includes(obj.apiVersion)) continue;
-      const validate = validator(obj.kind);
-      // Our Kubernetes schemas are partial and structural: warnings, the API server has the last word.
-      if (validate) push(doc, validate, obj, DiagnosticSeverity.Warning, `${obj.kind}: `);
-    }
+  if (doc.errors.length > 0) return out;
+  const data = toData(doc);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return out;
+  const obj = data as Record<string, unknown>;
+  if (source.kind === 'compose') {
+    if (obj.services === undefined || obj.kind !== undefined) return out;
+    // Docker refuses a compose file that breaks its spec, so these are errors.
+    obsoleteVersion(doc, source, out);
+    const validate = validator('compose');
+    if (validate) push(doc, validate, obj, DiagnosticSeverity.Error, '');
+  } else if (
+    source.kind === 'kubernetes' &&
+    typeof obj.kind === 'string' &&
+    typeof obj.apiVersion === 'string'
+  ) {
+    const entry = KUBERNETES_SCHEMAS[obj.kind];
+    if (!entry || !entry.apiVersions.includes(obj.apiVersion)) return out;
+    const validate = validator(obj.kind);
+    // Our Kubernetes schemas are partial and structural: warnings, the API server has the last word.
+    if (validate) push(doc, validate, obj, DiagnosticSeverity.Warning, `${obj.kind}: `);
   }
   return out;
 }

@@ -41,14 +41,17 @@ import {
   type SummaryParams,
   type SummaryResult,
 } from './protocol.js';
-import { schemaDiagnostics } from './schema-validation.js';
+import { schemaDiagnostics, type SchemaCache } from './schema-validation.js';
 import { canonicalUri, toUri, uriToPath } from './uri.js';
 import { CONFIG_CODE, SOURCE } from './validation-constants.js';
 import { findingToDiagnostic, sourceDiagnostics } from './validation.js';
 import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
 import { isAbsolute, join, sep } from 'node:path';
 
+/** The longest wait after an edit before validating (a burst of keystrokes is validated once). */
 export const DEBOUNCE_MS = 150;
+/** The shortest: small files validate this soon after the last keystroke. */
+export const MIN_DEBOUNCE_MS = 15;
 /** Files parsed between two yields to the event loop during a pass (keeps hovers answered on big workspaces). */
 const PARSE_SLICE = 25;
 
@@ -68,7 +71,9 @@ interface OpenDocument {
 export type FileChangeType = 'created' | 'changed' | 'deleted';
 
 export class LanguageService {
-  private readonly advisor = new Advisor();
+  // Open documents are parsed per YAML document (an edit re-parses the documents it touched); the other
+  // workspace files are parsed whole, once per version.
+  private readonly advisor = new Advisor(undefined, { incremental: (uri) => this.open.has(uri) });
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private trusted = true;
   private folders: string[] = [];
@@ -77,8 +82,15 @@ export class LanguageService {
   private readonly pending = new Map<string, string | null>();
   /** Version of each open document whose text the advisor holds. */
   private readonly appliedVersion = new Map<string, number>();
-  private readonly published = new Map<string, { hash: string; diagnostics: Diagnostic[] }>();
+  private readonly published = new Map<
+    string,
+    { hash: string | undefined; diagnostics: Diagnostic[]; version: number | undefined }
+  >();
   private readonly schemaCache = new WeakMap<SourceFile, Diagnostic[]>();
+  /** Schema diagnostics per YAML document: an edit re-validates only the documents it changed. */
+  private readonly schemaDocCache: SchemaCache = new WeakMap();
+  /** How long the last pass that re-applied a document took (ms), for its adaptive debounce. */
+  private readonly passMs = new Map<string, number>();
   private fileConfig: AdvisorConfig = defaultConfig();
   private configProblems: Diagnostic[] = [];
   private configUri: string | undefined;
@@ -123,6 +135,11 @@ export class LanguageService {
       await this.reloadConfig();
     } else this.applyConfig();
     await this.flush();
+  }
+
+  /** Workspace trust as the client last reported it (cluster actions are refused without it). */
+  get isTrusted(): boolean {
+    return this.trusted;
   }
 
   async setTrusted(trusted: boolean): Promise<void> {
@@ -210,6 +227,7 @@ export class LanguageService {
     uri = canonicalUri(uri);
     this.open.delete(uri);
     this.appliedVersion.delete(uri);
+    this.passMs.delete(uri);
     if (uri === this.configUri) {
       await this.configChanged();
       return;
@@ -262,7 +280,17 @@ export class LanguageService {
     }
     // Ignored files are not part of the workspace at all, open or not.
     this.pending.set(uri, this.isIgnored(uri) ? null : text);
-    this.schedule();
+    this.schedule(this.debounceFor(uri, text));
+  }
+
+  /**
+   * The wait before validating an edited document: twice what its last validation took (an estimate from
+   * its size before the first), between MIN_DEBOUNCE_MS and DEBOUNCE_MS — a keystroke in a small file is
+   * answered at once, a burst of keystrokes in a big one is still validated once.
+   */
+  private debounceFor(uri: string, text: string): number {
+    const estimate = this.passMs.get(uri) ?? text.length / 2000;
+    return Math.round(Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * estimate)));
   }
 
   private async scan(): Promise<number> {
@@ -288,12 +316,12 @@ export class LanguageService {
   // -------------------------------------------------------------------------------------------------
   // Validation
 
-  schedule(): void {
+  schedule(delay = DEBOUNCE_MS): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, DEBOUNCE_MS);
+    }, delay);
   }
 
   /** Runs a validation pass now (or after the running one). Resolves when everything pending is published. */
@@ -337,6 +365,8 @@ export class LanguageService {
   }
 
   private async pass(): Promise<void> {
+    const started = performance.now();
+    const applied = this.pending.size;
     let n = 0;
     for (const uri of [...this.pending.keys()]) {
       this.apply(uri);
@@ -345,7 +375,8 @@ export class LanguageService {
     const scope = this.fullPass ? undefined : this.affectedFiles();
     this.fullPass = false;
     this.dirty.clear();
-    const { findings, failures } = this.advisor.analyze(scope);
+    // Quick fixes are built for the files published below only (they travel in Diagnostic.data).
+    const { findings, failures } = this.advisor.analyze(scope, { fixes: scope ?? true });
     for (const f of failures) {
       if (this.reportedFailures.has(f.rule)) continue;
       this.reportedFailures.add(f.rule);
@@ -373,6 +404,10 @@ export class LanguageService {
       this.publish(uri, this.diagnosticsFor(uri, byFile.get(uri) ?? []), open?.version);
     }
     this.host.sendCounts(this.counts());
+    if (scope && applied <= 1) {
+      const ms = performance.now() - started;
+      for (const uri of scope) if (this.open.has(uri)) this.passMs.set(uri, ms);
+    }
   }
 
   private diagnosticsFor(uri: string, findings: Finding[]): Diagnostic[] {
@@ -385,7 +420,7 @@ export class LanguageService {
     let schema = this.schemaCache.get(source);
     if (!schema) {
       try {
-        schema = schemaDiagnostics(source);
+        schema = schemaDiagnostics(source, this.schemaDocCache);
       } catch (e) {
         this.host.log(`Schema validation failed for ${uri}: ${e instanceof Error ? e.message : String(e)}`);
         schema = [];
@@ -400,11 +435,17 @@ export class LanguageService {
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void {
-    const hash = JSON.stringify(diagnostics);
     const last = this.published.get(uri);
-    if (last?.hash === hash) return;
+    // A new version of an open document carries its version in every finding's data: it always differs
+    // from what was published, and its hash is computed only when a later pass needs to compare with it.
+    let hash: string | undefined;
+    if (version === undefined || last?.version === undefined || last.version === version) {
+      hash = JSON.stringify(diagnostics);
+      if (last) last.hash ??= JSON.stringify(last.diagnostics);
+      if (last?.hash === hash) return;
+    }
     if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
-    else this.published.set(uri, { hash, diagnostics });
+    else this.published.set(uri, { hash, diagnostics, version });
     if (!last && diagnostics.length === 0) return; // nothing shown before, nothing to clear
     this.host.publishDiagnostics(uri, diagnostics, version);
   }

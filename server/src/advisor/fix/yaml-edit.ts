@@ -6,7 +6,7 @@ import {
   isScalar,
   isSeq,
   Scalar,
-  stringify,
+  stringify as yamlStringify,
   type Document,
   type Node,
   type YAMLMap,
@@ -15,6 +15,25 @@ import {
 import type { SourceFile } from '../model/model.js';
 import type { TextEdit } from '../model/source.js';
 import { Locator, getPair, keyOf } from '../yaml/nodes.js';
+
+/**
+ * `yaml`'s stringify, memoised by value and options: the language server rebuilds the quick fixes of a
+ * file on every validation, and rendering the same fragments again was most of a pass's time.
+ */
+const rendered = new Map<string, string>();
+function stringify(
+  value: unknown,
+  options: { indent?: number; indentSeq?: boolean; lineWidth?: number; collectionStyle?: 'flow' },
+): string {
+  const key = JSON.stringify([value, options]);
+  let text = rendered.get(key);
+  if (text === undefined) {
+    text = yamlStringify(value, options);
+    if (rendered.size >= 10_000) rendered.clear();
+    rendered.set(key, text);
+  }
+  return text;
+}
 
 export interface IndentStyle {
   /** Spaces per nesting level. */
@@ -29,6 +48,7 @@ const styleCache = new WeakMap<SourceFile, IndentStyle>();
 export function indentStyle(source: SourceFile): IndentStyle {
   const cached = styleCache.get(source);
   if (cached) return cached;
+
   let step = 0;
   let flushSeq = 0;
   let indentedSeq = 0;

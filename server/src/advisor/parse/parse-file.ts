@@ -1,9 +1,16 @@
 // One entry point from text to model: parse the YAML once (all documents, with positions), classify the
 // file by content (compose: a top-level `services` map; Kubernetes: documents with apiVersion + kind),
 // and hand each document to the parser of its kind.
-import { LineCounter, isMap, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Catalog } from '../catalog/catalog.js';
-import type { FileKind, ParsedDocument, SourceFile, SyntaxProblem } from '../model/model.js';
+import type {
+  FileKind,
+  ManifestObject,
+  ParsedDocument,
+  SourceFile,
+  SyntaxProblem,
+  Workload,
+} from '../model/model.js';
 import type { FileModel } from '../model/workspace.js';
 import { Locator, get, str } from '../yaml/nodes.js';
 import { parseComposeFile } from './compose.js';
@@ -30,6 +37,36 @@ export interface ParseContext {
 export interface ParseOptions {
   /** File name hint for compose swarm-stack detection (`*stack*`). Defaults to the path. */
   fileName?: string;
+  /**
+   * Per-document cache of the previous parse of this file (the language server keeps one per open
+   * document): documents whose text is unchanged are not parsed again, and their model parts are reused.
+   */
+  cache?: DocumentCache;
+  /** Counters to add to: `documentParses` counts YAML documents handed to the parser. */
+  stats?: { documentParses: number };
+}
+
+type Part = { workloads: Workload[]; objects: ManifestObject[] };
+
+/** One chunk of a file (a `---` line to the next one) as parsed last time. */
+interface CachedChunk {
+  /** The offset the documents' node ranges currently point at. */
+  offset: number;
+  docs: Document.Parsed[];
+  /** Kubernetes model parts per document, valid for that first line, first document index and catalog. */
+  parts?: { line: number; index: number; catalog: Catalog; results: (Part | undefined)[] };
+}
+
+/**
+ * The documents of one file's last parse, by chunk text. A chunk whose text reappears (anywhere in the
+ * next version of the file) reuses its parsed documents, their node ranges shifted to the new offset.
+ * Entries not used by a parse are dropped by it.
+ */
+export class DocumentCache {
+  chunks = new Map<string, CachedChunk[]>();
+  clear(): void {
+    this.chunks.clear();
+  }
 }
 
 function looksBinary(text: string): boolean {
@@ -50,6 +87,11 @@ function looksBinary(text: string): boolean {
  * An over-estimate is fine: it only has to be cheap and never miss.
  */
 function nestingExceeds(text: string, limit: number): boolean {
+  // Fast path (native scans): fewer brackets than the limit and no line indented that deep cannot nest deeper.
+  let brackets = 0;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= limit; i = text.indexOf('[', i + 1)) brackets++;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= limit; i = text.indexOf('{', i + 1)) brackets++;
+  if (brackets <= limit && !new RegExp(`^[ \\t?-]{${limit + 1}}`, 'm').test(text)) return false;
   let depth = 0;
   let quote = '';
   let lineStart = true;
@@ -92,7 +134,12 @@ function emptyModel(source: SourceFile): FileModel {
 }
 
 /** Parses a file's text into the advisor model. Never throws on bad input: problems become syntax errors. */
-export function parseFile(path: string, text: string, catalog: Catalog, options: ParseOptions = {}): FileModel {
+export function parseFile(
+  path: string,
+  text: string,
+  catalog: Catalog,
+  options: ParseOptions = {},
+): FileModel {
   const lineCounter = new LineCounter();
   const source: SourceFile = { path, text, kind: 'other', lineCounter, documents: [], syntaxErrors: [] };
   const locator = new Locator(path, lineCounter, text);
@@ -110,11 +157,23 @@ export function parseFile(path: string, text: string, catalog: Catalog, options:
   }
 
   let docs: Document.Parsed[];
+  let chunkOf: ChunkUse[] | undefined;
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+    countLines(text, lineCounter);
+    const chunked = options.cache ? parseChunked(text, lineCounter, options.cache, options.stats) : undefined;
+    if (chunked) {
+      docs = chunked.docs;
+      chunkOf = chunked.uses;
+    } else {
+      docs = parseAll(text);
+      if (options.stats) options.stats.documentParses += docs.length;
+    }
   } catch (e) {
-    source.syntaxErrors.push({ message: `YAML could not be parsed: ${(e as Error).message}`, range: locator.at(0, 0), severity: 'error' });
+    source.syntaxErrors.push({
+      message: `YAML could not be parsed: ${(e as Error).message}`,
+      range: locator.at(0, 0),
+      severity: 'error',
+    });
     return emptyModel(source);
   }
   if (docs.length > MAX_DOCUMENTS) {
@@ -136,7 +195,9 @@ export function parseFile(path: string, text: string, catalog: Catalog, options:
   const model = emptyModel(source);
   const ctx: ParseContext = { source, locator, catalog };
   if (source.kind === 'compose') {
-    const composeDoc = documents.find((d) => isMap(d.doc.contents) && get(d.doc, d.doc.contents, 'services') !== undefined);
+    const composeDoc = documents.find(
+      (d) => isMap(d.doc.contents) && get(d.doc, d.doc.contents, 'services') !== undefined,
+    );
     if (composeDoc && composeDoc.doc.errors.length === 0) {
       const part = parseComposeFile(ctx, composeDoc, { fileName: options.fileName ?? path });
       model.workloads.push(...part.workloads);
@@ -146,7 +207,10 @@ export function parseFile(path: string, text: string, catalog: Catalog, options:
     for (const d of documents) {
       // A document with YAML errors is reported as such and not interpreted (its values may be cut short).
       if (d.doc.errors.length > 0 || !isKubernetesObject(d.doc)) continue;
-      const part = parseKubernetesDocument(ctx, d);
+      const use = chunkOf?.[d.index];
+      const part = use
+        ? cachedPart(use, d, catalog, () => parseKubernetesDocument(ctx, d))
+        : parseKubernetesDocument(ctx, d);
       model.workloads.push(...part.workloads);
       model.objects.push(...part.objects);
     }
@@ -155,7 +219,135 @@ export function parseFile(path: string, text: string, catalog: Catalog, options:
   return model;
 }
 
-function problem(locator: Locator, err: { message: string; pos: [number, number] }, severity: SyntaxProblem['severity']): SyntaxProblem {
+function parseAll(text: string): Document.Parsed[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+  return Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+}
+
+/**
+ * Fills the line counter from the text: a line starts at 0 and after every LF (CRLF included). The same
+ * for a whole-text and a per-document parse, and exact even where the `yaml` lexer, recovering from an
+ * error, skips reporting a line break (found by fuzzing: positions after it were off by lines).
+ */
+function countLines(text: string, lineCounter: LineCounter): void {
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+}
+
+/** Where a document of the file came from: its chunk (cache entry), the chunk's first line and document. */
+interface ChunkUse {
+  chunk: CachedChunk;
+  line: number;
+  firstIndex: number;
+}
+
+/**
+ * Splits the text into chunks at `---` lines (column 0, nothing else on the line). The `yaml` lexer ends a
+ * document at such a line in every context (block and quoted scalars included), so parsing the chunks
+ * separately gives the documents of a whole-text parse. Undefined when a safe split is uncertain:
+ * directives (`%YAML`, `%TAG` apply across documents), a lone CR or U+2028/9 (line breaks to the split's
+ * regular expression, not all of them to YAML).
+ */
+function splitChunks(text: string): { start: number; text: string }[] | undefined {
+  if (/^%/m.test(text) || /\r(?!\n)|[\u2028\u2029]/.test(text)) return undefined;
+  const starts: number[] = [];
+  const re = /^---[ \t]*\r?$/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) starts.push(m.index);
+  // Text before the first marker: its own chunk when it holds content (a bare first document); leading
+  // comments and blank lines belong to the first marked document, as in a whole-text parse.
+  if (
+    starts.length === 0 ||
+    (starts[0]! > 0 && !/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*$/.test(text.slice(0, starts[0])))
+  )
+    starts.unshift(0);
+  else starts[0] = 0;
+  const out: { start: number; text: string }[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
+    out.push({ start, text: text.slice(start, end) });
+  }
+  return out;
+}
+
+/** Moves every offset of parsed documents by `delta` (node ranges, document ranges, error positions). */
+function shiftDocuments(docs: Document.Parsed[], delta: number): void {
+  const shift = (r: number[] | undefined | null) => {
+    if (r) for (let i = 0; i < r.length; i++) r[i]! += delta;
+  };
+  for (const doc of docs) {
+    shift(doc.range);
+    for (const e of doc.errors) shift(e.pos);
+    for (const w of doc.warnings) shift(w.pos);
+    visit(doc, (_key, node) => {
+      if (isNode(node)) shift(node.range);
+    });
+  }
+}
+
+/** Parses the text chunk by chunk, reusing the cache's documents for chunks seen in the last parse. */
+function parseChunked(
+  text: string,
+  lineCounter: LineCounter,
+  cache: DocumentCache,
+  stats: { documentParses: number } | undefined,
+): { docs: Document.Parsed[]; uses: ChunkUse[] } | undefined {
+  const chunks = splitChunks(text);
+  if (!chunks) {
+    cache.clear();
+    return undefined;
+  }
+  const next = new Map<string, CachedChunk[]>();
+  const docs: Document.Parsed[] = [];
+  const uses: ChunkUse[] = [];
+  for (const c of chunks) {
+    const reusable = cache.chunks.get(c.text);
+    let chunk = reusable?.shift();
+    if (chunk) {
+      if (chunk.offset !== c.start) shiftDocuments(chunk.docs, c.start - chunk.offset);
+      chunk.offset = c.start;
+    } else {
+      const parsed = parseAll(c.text);
+      if (stats) stats.documentParses += parsed.length;
+      shiftDocuments(parsed, c.start);
+      chunk = { offset: c.start, docs: parsed };
+    }
+    const list = next.get(c.text);
+    if (list) list.push(chunk);
+    else next.set(c.text, [chunk]);
+    const use: ChunkUse = { chunk, line: lineCounter.linePos(c.start).line - 1, firstIndex: docs.length };
+    for (const d of chunk.docs) {
+      docs.push(d);
+      uses.push(use);
+    }
+  }
+  cache.chunks = next;
+  // A document with YAML errors may have cut its neighbours short or taken their comments in a whole-text
+  // parse (error recovery does not stop at `---`): the per-document result is only trusted without errors.
+  if (docs.some((d) => d.errors.length > 0)) return undefined;
+  return { docs, uses };
+}
+
+/** A document's Kubernetes model part: from the cache when its chunk's line and index are unchanged. */
+function cachedPart(use: ChunkUse, d: ParsedDocument, catalog: Catalog, build: () => Part): Part {
+  const { chunk } = use;
+  if (
+    !chunk.parts ||
+    chunk.parts.line !== use.line ||
+    chunk.parts.index !== use.firstIndex ||
+    chunk.parts.catalog !== catalog
+  )
+    chunk.parts = { line: use.line, index: use.firstIndex, catalog, results: [] };
+  const i = d.index - use.firstIndex;
+  return (chunk.parts.results[i] ??= build());
+}
+
+function problem(
+  locator: Locator,
+  err: { message: string; pos: [number, number] },
+  severity: SyntaxProblem['severity'],
+): SyntaxProblem {
   const [start, end] = err.pos;
   // The library's message repeats the position; keep the first line only.
   const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -164,7 +356,11 @@ function problem(locator: Locator, err: { message: string; pos: [number, number]
 
 function isKubernetesObject(doc: Document): boolean {
   const c = doc.contents;
-  return isMap(c) && str(doc, get(doc, c, 'apiVersion')) !== undefined && str(doc, get(doc, c, 'kind')) !== undefined;
+  return (
+    isMap(c) &&
+    str(doc, get(doc, c, 'apiVersion')) !== undefined &&
+    str(doc, get(doc, c, 'kind')) !== undefined
+  );
 }
 
 function classify(documents: ParsedDocument[]): FileKind {

@@ -36,7 +36,7 @@ export const disruptionBudgetBlocksDrain: Rule = {
           range: w.replicasRange ?? w.nameRange,
           message: `selected: \`${w.ref}\` (${w.replicas === null ? 'unknown replica count' : plural(w.replicas, 'replica')})`,
         })),
-        fixes: fixes(ctx, b),
+        fixes: () => fixes(ctx, b),
       });
     }
   },

@@ -66,16 +66,19 @@ export const doubleReplication: Rule = {
         related.push({ range: storage.definedAt, message: `${storage.description}: ${copies} copies` });
       if (member.replicasRange)
         related.push({ range: member.replicasRange, message: `${count} ${engine} replicas` });
-      const fixes: Fix[] = [];
-      const f1 = tryFix(() =>
-        storageFixAll(
-          ctx,
-          replicatedMounts(ctx, cluster).map((h) => h.storage),
-        ),
-      );
-      if (f1) fixes.push(f1);
-      const f2 = tryFix(() => intentFix(ctx, first));
-      if (f2) fixes.push(f2);
+      const fixes = (): Fix[] => {
+        const out: Fix[] = [];
+        const f1 = tryFix(() =>
+          storageFixAll(
+            ctx,
+            replicatedMounts(ctx, cluster).map((h) => h.storage),
+          ),
+        );
+        if (f1) out.push(f1);
+        const f2 = tryFix(() => intentFix(ctx, first));
+        if (f2) out.push(f2);
+        return out;
+      };
       ctx.report({
         objectId: first.id,
         workload: first.ref,

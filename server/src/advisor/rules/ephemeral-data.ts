@@ -6,7 +6,7 @@ import type { Container, DataMount, Fix, Workload } from '../model/model.js';
 import { replaceScalar, setIn } from '../fix/yaml-edit.js';
 import { get, getIn, items, keyOf, pairsOf, str } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
-import { containerNode, display, mergeEdits, nodeAt, sourceDoc, tidyRange, tryFix } from './util.js';
+import { containerNode, display, mergeEdits, nodeAt, sourceDoc, tidyRange, oneFix } from './util.js';
 
 export const ephemeralData: Rule = {
   meta: {
@@ -45,12 +45,12 @@ export const ephemeralData: Rule = {
         : path;
       const message = `${display(w)} runs ${e.name}, which keeps its data in ${where}, but ${moved ? 'no persistent volume is mounted anywhere in the container' : what}. ${loss}`;
       const range = ephemeral ? tidyRange(ctx, ephemeral.range) : (container.imageRange ?? w.nameRange);
-      const fix = tryFix(() =>
+      const fix = oneFix(() =>
         w.platform === 'compose'
           ? composeFix(ctx, w, path, ephemeral)
           : kubeFix(ctx, w, container, path, ephemeral),
       );
-      ctx.report({ objectId: w.id, workload: w.ref, range, message, fixes: fix ? [fix] : [] });
+      ctx.report({ objectId: w.id, workload: w.ref, range, message, fixes: fix });
     }
   },
 };

@@ -7,7 +7,7 @@ import type { StorageClassObject } from '../model/model.js';
 import { replaceScalar, setIn } from '../fix/yaml-edit.js';
 import { isMap, isScalar } from 'yaml';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
-import { nodeAt, sourceDoc, tryFix } from './util.js';
+import { nodeAt, sourceDoc, oneFix } from './util.js';
 
 export const immediateVolumeBinding: Rule = {
   meta: {
@@ -38,8 +38,8 @@ export const immediateVolumeBinding: Rule = {
           `spread when that ${scope} lacks room, and after a server failure a replacement volume may land in the wrong ${scope}. ` +
           `Use \`volumeBindingMode: WaitForFirstConsumer\`.`;
         const range = sc.volumeBindingModeRange ?? sc.provisionerRange ?? sc.nameRange;
-        const fix = tryFix(() => bindingFix(ctx, sc));
-        ctx.report({ objectId: sc.id, workload: sc.ref, range, message, fixes: fix ? [fix] : [] });
+        const fix = oneFix(() => bindingFix(ctx, sc));
+        ctx.report({ objectId: sc.id, workload: sc.ref, range, message, fixes: fix });
       }
     }
   },

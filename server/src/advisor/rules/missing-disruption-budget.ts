@@ -38,7 +38,7 @@ export const missingDisruptionBudget: Rule = {
           `\`${w.ref}\` runs ${w.replicas} replicas and ${what}: a node drain or cluster upgrade may evict several ` +
           'members at once, losing quorum or every copy of a shard while they resync.',
         related: empty ? [{ range: empty.nameRange, message: 'selects these pods but limits nothing' }] : [],
-        fixes: fixes(ctx, w, empty),
+        fixes: () => fixes(ctx, w, empty),
       });
     }
   },

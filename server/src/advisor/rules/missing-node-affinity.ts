@@ -16,7 +16,7 @@ import {
   podSpecNode,
   sourceDoc,
   storageOf,
-  tryFix,
+  oneFix,
 } from './util.js';
 
 /** The node label the Kubernetes fix selects on (the user labels the node that holds the data). */
@@ -57,14 +57,14 @@ export const missingNodeAffinity: Rule = {
         .slice(1)
         .map(({ m: o }) => ({ range: o.range, message: `also node-local: ${describeMount(o)}` }));
       if (s.definedAt) related.push({ range: s.definedAt, message: s.description });
-      const fix = tryFix(() => pinFix(ctx, w));
+      const fix = oneFix(() => pinFix(ctx, w));
       ctx.report({
         objectId: w.id,
         workload: w.ref,
         range: tidyRange(ctx, m.range),
         message,
         related,
-        fixes: fix ? [fix] : [],
+        fixes: fix,
       });
     }
   },

@@ -33,17 +33,20 @@ function checkSingleHost(ctx: RuleContext, w: Workload): void {
   if (policy !== undefined && policy !== '' && policy !== 'no' && policy !== 'false') return;
   const what = policy === undefined || policy === '' ? 'has no `restart` policy' : `has \`restart: "no"\``;
   const src = objectSource(ctx, w);
-  const fixes: Fix[] = [];
-  if (src) {
-    try {
-      fixes.push({
-        title: 'Set restart: unless-stopped',
-        edits: [setIn(src.source, src.doc, src.map, ['restart'], 'unless-stopped')],
-      });
-    } catch {
-      // no fix for shapes the edit primitives cannot handle
+  const fixes = (): Fix[] => {
+    const out: Fix[] = [];
+    if (src) {
+      try {
+        out.push({
+          title: 'Set restart: unless-stopped',
+          edits: [setIn(src.source, src.doc, src.map, ['restart'], 'unless-stopped')],
+        });
+      } catch {
+        // no fix for shapes the edit primitives cannot handle
+      }
     }
-  }
+    return out;
+  };
   ctx.report({
     objectId: w.id,
     workload: w.ref,
@@ -61,17 +64,20 @@ function checkSwarm(ctx: RuleContext, w: Workload): void {
     ? str(src.doc, getIn(src.doc, src.map, ['deploy', 'restart_policy', 'condition']))
     : w.restartPolicy;
   if (written?.trim().toLowerCase() !== 'none') return;
-  const fixes: Fix[] = [];
-  if (src) {
-    try {
-      fixes.push({
-        title: 'Set deploy.restart_policy.condition: any',
-        edits: [setIn(src.source, src.doc, src.map, ['deploy', 'restart_policy', 'condition'], 'any')],
-      });
-    } catch {
-      // no fix
+  const fixes = (): Fix[] => {
+    const out: Fix[] = [];
+    if (src) {
+      try {
+        out.push({
+          title: 'Set deploy.restart_policy.condition: any',
+          edits: [setIn(src.source, src.doc, src.map, ['deploy', 'restart_policy', 'condition'], 'any')],
+        });
+      } catch {
+        // no fix
+      }
     }
-  }
+    return out;
+  };
   ctx.report({
     objectId: w.id,
     workload: w.ref,
@@ -104,17 +110,20 @@ function checkKubernetes(ctx: RuleContext, w: Workload): void {
   if (w.restartPolicy !== 'Never') return;
   const src = objectSource(ctx, w);
   const spec = podSpecPath(w.kind);
-  const fixes: Fix[] = [];
-  if (src && spec) {
-    try {
-      fixes.push({
-        title: 'Set restartPolicy: Always',
-        edits: [setIn(src.source, src.doc, src.map, [...spec, 'restartPolicy'], 'Always')],
-      });
-    } catch {
-      // no fix
+  const fixes = (): Fix[] => {
+    const out: Fix[] = [];
+    if (src && spec) {
+      try {
+        out.push({
+          title: 'Set restartPolicy: Always',
+          edits: [setIn(src.source, src.doc, src.map, [...spec, 'restartPolicy'], 'Always')],
+        });
+      } catch {
+        // no fix
+      }
     }
-  }
+    return out;
+  };
   ctx.report({
     objectId: w.id,
     workload: w.ref,

@@ -41,7 +41,7 @@ export const noDrTarget: Rule = {
           `\`${w.ref}\` keeps persistent data (${what}) with no disaster-recovery target in the workspace: ${looked}, ` +
           `and no \`${DR_TARGET_KEY}\` is declared. If the volume is deleted, the disk fails or the site is lost, ` +
           'there is nothing to restore from.',
-        fixes: fixes(ctx, w),
+        fixes: () => fixes(ctx, w),
       });
     }
   },

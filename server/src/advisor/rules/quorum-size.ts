@@ -49,7 +49,7 @@ export const quorumSize: Rule = {
                 .filter((m) => m !== anchor)
                 .map((m) => ({ range: m.nameRange, message: `also a member: \`${m.ref}\`` }))
             : [],
-        fixes: fixes(ctx, anchor, members, arbiters, n),
+        fixes: () => fixes(ctx, anchor, members, arbiters, n),
       });
     }
   },

@@ -15,7 +15,7 @@ import type {
 } from '../model/model.js';
 import { replaceScalar, setIn } from '../fix/yaml-edit.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
-import { dataMounts, display, nodeAt, sourceDoc, storageObjectOf, tryFix } from './util.js';
+import { dataMounts, display, nodeAt, sourceDoc, storageObjectOf, oneFix } from './util.js';
 
 export const reclaimPolicyDelete: Rule = {
   meta: {
@@ -42,7 +42,7 @@ export const reclaimPolicyDelete: Rule = {
         users.set(obj.id, entry);
       }
       if (w.kind === 'StatefulSet' && w.claimRetentionWhenDeleted === 'Delete' && w.claimRetentionRange) {
-        const fix = tryFix(() =>
+        const fix = oneFix(() =>
           scalarFix(ctx, w.claimRetentionRange!, 'Retain', 'Set `whenDeleted: Retain`'),
         );
         ctx.report({
@@ -53,7 +53,7 @@ export const reclaimPolicyDelete: Rule = {
             `${display(w)} has \`persistentVolumeClaimRetentionPolicy.whenDeleted: Delete\`: deleting the StatefulSet (an uninstall, ` +
             `a \`kubectl delete\`, a re-creation to change an immutable field) deletes every replica's claim, and with it the data ` +
             `unless the volumes are retained. Use \`Retain\` and delete claims deliberately.`,
-          fixes: fix ? [fix] : [],
+          fixes: fix,
         });
       }
     }
@@ -79,9 +79,7 @@ export const reclaimPolicyDelete: Rule = {
             `StorageClass \`${sc.name}\` has ${how} and holds the data of ${who}: deleting a claim — by hand, by an uninstall or with ` +
             `its namespace — deletes the volume and its data for good. Use \`reclaimPolicy: Retain\` for stateful data.`,
           related,
-          fixes: [tryFix(() => reclaimFix(ctx, sc, 'reclaimPolicy'))].filter(
-            (f): f is Fix => f !== undefined,
-          ),
+          fixes: oneFix(() => reclaimFix(ctx, sc, 'reclaimPolicy')),
         });
       } else {
         const pv = obj;
@@ -94,9 +92,7 @@ export const reclaimPolicyDelete: Rule = {
             `PersistentVolume \`${pv.name}\` has \`persistentVolumeReclaimPolicy: Delete\` and holds the data of ${who}: deleting its ` +
             `claim deletes the volume and its data for good. Use \`Retain\`.`,
           related,
-          fixes: [tryFix(() => reclaimFix(ctx, pv, 'persistentVolumeReclaimPolicy'))].filter(
-            (f): f is Fix => f !== undefined,
-          ),
+          fixes: oneFix(() => reclaimFix(ctx, pv, 'persistentVolumeReclaimPolicy')),
         });
       }
     }

@@ -47,7 +47,7 @@ export const replicasWithoutAntiAffinity: Rule = {
                 },
               ]
             : [],
-        fixes: fixes(ctx, w),
+        fixes: () => fixes(ctx, w),
       });
     }
   },

@@ -8,7 +8,7 @@ import { setIn } from '../fix/yaml-edit.js';
 import { get, getIn, getPair, num, str } from '../yaml/nodes.js';
 import type { TextEdit } from '../model/source.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
-import { accessModesOf, dataMounts, isSingleNodeAccess, sourceDoc, tidyRange, tryFix } from './util.js';
+import { accessModesOf, dataMounts, isSingleNodeAccess, sourceDoc, tidyRange, oneFix } from './util.js';
 
 export const rollingUpdateMultiAttach: Rule = {
   meta: {
@@ -39,8 +39,8 @@ export const rollingUpdateMultiAttach: Rule = {
       const related = w.updateStrategyRange
         ? [{ range: m.range, message: `${modes} claim \`${m.claimName}\`` }]
         : [];
-      const fix = tryFix(() => recreateFix(ctx, w));
-      ctx.report({ objectId: w.id, workload: w.ref, range, message, related, fixes: fix ? [fix] : [] });
+      const fix = oneFix(() => recreateFix(ctx, w));
+      ctx.report({ objectId: w.id, workload: w.ref, range, message, related, fixes: fix });
     }
   },
 };

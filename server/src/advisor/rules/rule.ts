@@ -30,7 +30,11 @@ export interface Report {
   range: SourceRange;
   message: string;
   related?: RelatedLocation[];
-  fixes?: Fix[];
+  /**
+   * Quick fixes, or a function building them: analyze() calls it only for findings whose fixes are wanted
+   * (the language server's published files, SARIF), so building edits costs nothing elsewhere.
+   */
+  fixes?: Fix[] | (() => Fix[]);
 }
 
 export interface RuleContext {

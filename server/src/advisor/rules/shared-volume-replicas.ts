@@ -44,13 +44,17 @@ export const sharedVolumeReplicas: Rule = {
       const n = w.replicas;
       const message = `${n} replicas of ${display(w)} mount one single volume — ${describeMount(hit.mount)}${hit.detail ? ` (${hit.detail})` : ''}. ${hit.scenario}`;
       const related = w.replicasRange ? [{ range: w.replicasRange, message: `${n} replicas` }] : [];
-      const fixes: Fix[] = [];
-      const one = tryFix(() => replicasFix(ctx, w));
-      if (one) fixes.push(one);
-      if (hit.perNodeFix) {
-        const spread = tryFix(() => perNodeFix(ctx, w));
-        if (spread) fixes.push(spread);
-      }
+      const perNode = hit.perNodeFix;
+      const fixes = (): Fix[] => {
+        const out: Fix[] = [];
+        const one = tryFix(() => replicasFix(ctx, w));
+        if (one) out.push(one);
+        if (perNode) {
+          const spread = tryFix(() => perNodeFix(ctx, w));
+          if (spread) out.push(spread);
+        }
+        return out;
+      };
       ctx.report({
         objectId: w.id,
         workload: w.ref,

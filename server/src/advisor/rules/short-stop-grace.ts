@@ -34,7 +34,7 @@ export const shortStopGrace: Rule = {
           `${w.engine.name} in \`${w.ref}\` gets ${w.stopGraceSeconds}s to stop (\`${key}\`, under ${min}s) before it is killed: ` +
           'on a node drain, rolling update or `docker stop` it may be SIGKILLed mid-flush and restart into crash recovery ' +
           `or a full resync. Give it ${k8s ? '60s' : '30s'} or more.`,
-        fixes: fixes(ctx, w),
+        fixes: () => fixes(ctx, w),
       });
     }
   },

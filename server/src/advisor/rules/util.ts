@@ -12,7 +12,7 @@ import type {
   StorageProfile,
   Workload,
 } from '../model/model.js';
-import type { SourceRange, TextEdit } from '../model/source.js';
+import type { Fix, SourceRange, TextEdit } from '../model/source.js';
 import type { WorkspaceIndex } from '../model/workspace.js';
 import { get, getIn, items, str } from '../yaml/nodes.js';
 import { selectorMatches } from '../index/selectors.js';
@@ -213,6 +213,8 @@ export function nodeAt(source: SourceFile, range: SourceRange): { node: Node; do
     if (r && (end < r[0] || start > r[2])) continue;
     visit(doc, (_key, n) => {
       if (!isNode(n) || !n.range) return undefined;
+      // A node's children lie within its range: skip subtrees that cannot hold the end offset.
+      if (end < n.range[0] || end > n.range[2]) return visit.SKIP;
       if (n.range[0] === start && n.range[1] === end && !exact) exact = { node: n, doc };
       else if (n.range[1] === end && !isMap(n) && !isSeq(n)) ending = { node: n, doc };
       return undefined;
@@ -266,6 +268,14 @@ export function mergeEdits(edits: TextEdit[]): TextEdit[] {
     else out.push({ ...e, range: { ...e.range } });
   }
   return out;
+}
+
+/** A lazy fix list of one fix builder (empty when the fix cannot be built), for `Report.fixes`. */
+export function oneFix(build: () => Fix | undefined): () => Fix[] {
+  return () => {
+    const fix = tryFix(build);
+    return fix ? [fix] : [];
+  };
 }
 
 /** Runs a fix builder; a fix that cannot be built (unexpected YAML shape) is dropped, never thrown. */
