@@ -2,7 +2,7 @@
 // default StorageClass at creation time — whatever that is on the day. Whether its data survives a node
 // loss (replicated, node-local, zonal) and what happens when the claim is deleted is decided outside
 // the manifest. `storageClassName: ""` is an explicit choice (static binding) and does not fire.
-import type { PersistentVolumeClaimObject } from '../model/model.js';
+import type { PersistentVolumeClaimObject, Workload } from '../model/model.js';
 import { docsUrl, type Rule } from './rule.js';
 
 export const missingStorageClass: Rule = {
@@ -39,9 +39,9 @@ export const missingStorageClass: Rule = {
           });
           continue;
         }
-        const owner = ctx.index.workloads.find(
-          (w) => w.ref === pvc.templateOf && w.file === pvc.file && w.docIndex === pvc.docIndex,
-        );
+        // Workload ids are `${file}#${docIndex}/${ref}`: a direct lookup, not a scan per template.
+        const owner = ctx.index.objectsById.get(`${pvc.file}#${pvc.docIndex}/${pvc.templateOf}`) as
+          Workload | undefined;
         if (!owner) continue;
         ctx.report({
           objectId: owner.id,

@@ -44,19 +44,31 @@ export function appReplicates(workload: Workload): boolean {
  * written one service per member: `cassandra-1`, `cassandra-2`). Arbiters and backup services are not
  * members.
  */
+/** Compose workloads grouped by file and document, built once per index (members() runs per workload). */
+const composeByDocument = new WeakMap<WorkspaceIndex, Map<string, Workload[]>>();
+
+function composeWorkloadsOf(index: WorkspaceIndex, file: string, docIndex: number): Workload[] {
+  let byDoc = composeByDocument.get(index);
+  if (!byDoc) {
+    byDoc = new Map();
+    // index.workloads, not the file model's: the index may hold resolved copies of the parsed workloads.
+    for (const w of index.workloads) {
+      if (w.platform !== 'compose') continue;
+      const key = `${w.docIndex}#${w.file}`;
+      const list = byDoc.get(key);
+      if (list) list.push(w);
+      else byDoc.set(key, [w]);
+    }
+    composeByDocument.set(index, byDoc);
+  }
+  return byDoc.get(`${docIndex}#${file}`) ?? [];
+}
+
 export function members(index: WorkspaceIndex, workload: Workload): Workload[] {
   if (workload.platform !== 'compose' || !workload.engine) return [workload];
   const engineId = workload.engine.id;
-  // index.workloads, not the file model's: the index may hold resolved copies of the parsed workloads.
-  const list = index.workloads.filter(
-    (w) =>
-      w.platform === 'compose' &&
-      w.file === workload.file &&
-      w.docIndex === workload.docIndex &&
-      w.engine?.id === engineId &&
-      !w.engine.arbiter &&
-      w.stateful &&
-      !w.backup,
+  const list = composeWorkloadsOf(index, workload.file, workload.docIndex).filter(
+    (w) => w.engine?.id === engineId && !w.engine.arbiter && w.stateful && !w.backup,
   );
   if (!list.includes(workload)) list.push(workload);
   return list.sort(
@@ -392,8 +404,8 @@ export function drTargetsFor(index: WorkspaceIndex, workload: Workload): DrCover
     return out;
   }
   const sources = new Set(mounts.map((m) => m.source).filter((s): s is string => s !== undefined));
-  for (const o of index.workloads) {
-    if (!o.backup || o.file !== workload.file || o.id === workload.id) continue;
+  for (const o of composeWorkloadsOf(index, workload.file, workload.docIndex)) {
+    if (!o.backup || o.id === workload.id) continue;
     const backupSources = o.containers.flatMap((c) => c.mounts.map((m) => m.source));
     const covers =
       o.dependsOn.includes(workload.name) ||
