@@ -19,7 +19,14 @@ import type {
   PlanResponse,
 } from '../../server/src/service/operations-protocol.js';
 import { TestClient, workspace } from '../protocol/client.js';
-import { IMAGE, LOOP, canRunSwarm, runningTasks, startSwarm, waitFor, type Swarm } from './swarm-harness.js';
+import {
+  canRunSwarm,
+  createPinnedAndSharedServices,
+  runningTasks,
+  startSwarm,
+  waitFor,
+  type Swarm,
+} from './swarm-harness.js';
 
 const skip = canRunSwarm();
 const SECRET = 'hunter2-must-not-reach-the-client';
@@ -32,45 +39,7 @@ describe('cluster requests against a real swarm', { skip, timeout: 360_000 }, ()
 
   before(async () => {
     swarm = startSwarm();
-    swarm.docker(1, 'node', 'update', '--label-add', 'db=true', 'node2');
-    const common = [
-      'service',
-      'create',
-      '-d',
-      '--endpoint-mode',
-      'dnsrr',
-      '--stop-grace-period',
-      '1s',
-      '--no-resolve-image',
-    ];
-    // Node-local data pinned to node2: draining node2 would strand it.
-    swarm.docker(
-      1,
-      ...common,
-      '--name',
-      'db',
-      '--constraint',
-      'node.labels.db==true',
-      '--env',
-      `DB_PASSWORD=${SECRET}`,
-      '--mount',
-      'type=volume,source=dbdata,target=/data',
-      IMAGE,
-      ...LOOP,
-    );
-    // Declared-shared storage, kept off node2: its node can be drained safely.
-    swarm.docker(
-      1,
-      ...common,
-      '--name',
-      'files',
-      '--constraint',
-      'node.labels.db!=true',
-      '--mount',
-      `type=volume,source=filesdata,target=/data,volume-driver=local,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=${swarm.sharedDir},volume-label=stateful-ha.io/storage=shared`,
-      IMAGE,
-      ...LOOP,
-    );
+    createPinnedAndSharedServices(swarm, SECRET);
     await waitFor('services running', () =>
       runningTasks(swarm, 'db').length === 1 && runningTasks(swarm, 'files').length === 1 ? true : undefined,
     );

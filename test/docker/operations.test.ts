@@ -26,6 +26,8 @@ import {
 } from '../../server/src/operations/plan.js';
 import {
   IMAGE,
+  SERVICE_CREATE,
+  createPinnedAndSharedServices,
   LOOP,
   canRunSwarm,
   execIn,
@@ -82,49 +84,11 @@ describe('operations against a real swarm', { skip, timeout: 360_000 }, () => {
     timings['swarm up'] = Date.now() - t0;
     manager = DockerConnection.fromOptions({ host: `unix://${swarm.sockets[0]}` });
     for (const i of [1, 2, 3]) swarm.docker(i, 'tag', IMAGE, 'bitnami/etcd:3.5');
-    swarm.docker(1, 'node', 'update', '--label-add', 'db=true', 'node2');
-    const common = [
-      'service',
-      'create',
-      '-d',
-      '--endpoint-mode',
-      'dnsrr',
-      '--stop-grace-period',
-      '1s',
-      '--no-resolve-image',
-    ];
-    // A single database on node-local storage, pinned by a node label (the safe, classic setup).
-    swarm.docker(
-      1,
-      ...common,
-      '--name',
-      'db',
-      '--constraint',
-      'node.labels.db==true',
-      '--env',
-      `DB_PASSWORD=${SECRET}`,
-      '--mount',
-      'type=volume,source=dbdata,target=/data',
-      IMAGE,
-      ...LOOP,
-    );
-    // Shared storage: a bind-backed local volume visible from every node here, declared shared.
-    swarm.docker(
-      1,
-      ...common,
-      '--name',
-      'files',
-      '--constraint',
-      'node.labels.db!=true',
-      '--mount',
-      `type=volume,source=filesdata,target=/data,volume-driver=local,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=${swarm.sharedDir},volume-label=stateful-ha.io/storage=shared`,
-      IMAGE,
-      ...LOOP,
-    );
+    createPinnedAndSharedServices(swarm, SECRET);
     // An app-replicated quorum engine (by image name) on local volumes, one member per node.
     swarm.docker(
       1,
-      ...common,
+      ...SERVICE_CREATE,
       '--name',
       'etcd',
       '--replicas',

@@ -152,3 +152,51 @@ export function nodeIndex(hostname: string): number {
 export function execIn(swarm: Swarm, task: RunningTask, script: string): string {
   return swarm.docker(nodeIndex(task.node), 'exec', task.containerId, 'sh', '-c', script);
 }
+
+/** `docker service create` arguments every test service shares (no VIP, fast stop, offline image). */
+export const SERVICE_CREATE = [
+  'service',
+  'create',
+  '-d',
+  '--endpoint-mode',
+  'dnsrr',
+  '--stop-grace-period',
+  '1s',
+  '--no-resolve-image',
+];
+
+/**
+ * The two services the operations tests act on: `db`, node-local data pinned to node2 by the node label
+ * `db=true` (draining node2 would strand it), and `files`, on a bind-backed `local` volume declared shared
+ * and kept off node2 (its node can be drained safely). `secret` goes into db's environment so tests can
+ * check it never leaks.
+ */
+export function createPinnedAndSharedServices(swarm: Swarm, secret: string): void {
+  swarm.docker(1, 'node', 'update', '--label-add', 'db=true', 'node2');
+  swarm.docker(
+    1,
+    ...SERVICE_CREATE,
+    '--name',
+    'db',
+    '--constraint',
+    'node.labels.db==true',
+    '--env',
+    `DB_PASSWORD=${secret}`,
+    '--mount',
+    'type=volume,source=dbdata,target=/data',
+    IMAGE,
+    ...LOOP,
+  );
+  swarm.docker(
+    1,
+    ...SERVICE_CREATE,
+    '--name',
+    'files',
+    '--constraint',
+    'node.labels.db!=true',
+    '--mount',
+    `type=volume,source=filesdata,target=/data,volume-driver=local,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=${swarm.sharedDir},volume-label=stateful-ha.io/storage=shared`,
+    IMAGE,
+    ...LOOP,
+  );
+}
