@@ -20,6 +20,7 @@ import type {
 import type { FileModel } from '../advisor/model/workspace.js';
 import {
   bindProfile,
+  ephemeralProfile,
   composeVolumeStorage,
   intentFromLabels,
   mountIsData,
@@ -391,13 +392,7 @@ function liveMount(m: ApiMount, catalog: Catalog, volume?: ApiVolume): LiveMount
     // A swarm mount without a source is an anonymous volume: gone with the task.
     const anonymous = !m.Source && !m.Name;
     const storage: StorageProfile = anonymous
-      ? {
-          kind: 'node-local',
-          copies: 1,
-          pinsToNode: false,
-          description: `anonymous volume at \`${target}\``,
-          declared: false,
-        }
+      ? ephemeralProfile(`anonymous volume at \`${target}\``)
       : composeVolumeStorage(catalog, {
           name: source!,
           driver: driver && driver !== '' ? driver : undefined,
@@ -444,13 +439,16 @@ function liveMount(m: ApiMount, catalog: Catalog, volume?: ApiVolume): LiveMount
     readOnly,
     driverOptions: {},
     volumeLabels: {},
-    storage: {
-      kind: type === 'tmpfs' ? 'node-local' : 'unknown',
-      copies: type === 'tmpfs' ? 1 : null,
-      pinsToNode: false,
-      description: `${type} at \`${target}\``,
-      declared: false,
-    },
+    storage:
+      type === 'tmpfs'
+        ? ephemeralProfile(`tmpfs at \`${target}\``)
+        : {
+            kind: 'unknown',
+            copies: null,
+            pinsToNode: false,
+            description: `${type} at \`${target}\``,
+            declared: false,
+          },
     isData: false,
   };
 }

@@ -189,7 +189,8 @@ export function bindProfile(source: string): StorageProfile {
   };
 }
 
-function ephemeralProfile(description: string): StorageProfile {
+/** Storage of an anonymous volume or tmpfs: on this node, gone with the container. */
+export function ephemeralProfile(description: string): StorageProfile {
   return { kind: 'node-local', copies: 1, pinsToNode: false, description, declared: false };
 }
 
