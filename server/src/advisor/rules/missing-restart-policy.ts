@@ -3,11 +3,11 @@
 // none` (the swarm default is `any`; a plain `restart:` key is ignored by swarm). Kubernetes: a bare Pod
 // holding data (no controller recreates it), or `restartPolicy: Never` on a controller. Jobs/CronJobs are
 // batch work whose controller creates new pods: silent.
-import type { Fix, Workload } from '../model/model.js';
+import type { Workload } from '../model/model.js';
 import { setIn } from '../fix/yaml-edit.js';
 import { getIn, str } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
-import { dataMounts, objectSource, podSpecPath } from './util.js';
+import { dataMounts, objectSource, oneFix, podSpecPath } from './util.js';
 
 export const missingRestartPolicy: Rule = {
   meta: {
@@ -33,20 +33,14 @@ function checkSingleHost(ctx: RuleContext, w: Workload): void {
   if (policy !== undefined && policy !== '' && policy !== 'no' && policy !== 'false') return;
   const what = policy === undefined || policy === '' ? 'has no `restart` policy' : `has \`restart: "no"\``;
   const src = objectSource(ctx, w);
-  const fixes = (): Fix[] => {
-    const out: Fix[] = [];
-    if (src) {
-      try {
-        out.push({
+  const fixes = oneFix(() =>
+    src
+      ? {
           title: 'Set restart: unless-stopped',
           edits: [setIn(src.source, src.doc, src.map, ['restart'], 'unless-stopped')],
-        });
-      } catch {
-        // no fix for shapes the edit primitives cannot handle
-      }
-    }
-    return out;
-  };
+        }
+      : undefined,
+  );
   ctx.report({
     objectId: w.id,
     workload: w.ref,
@@ -64,20 +58,14 @@ function checkSwarm(ctx: RuleContext, w: Workload): void {
     ? str(src.doc, getIn(src.doc, src.map, ['deploy', 'restart_policy', 'condition']))
     : w.restartPolicy;
   if (written?.trim().toLowerCase() !== 'none') return;
-  const fixes = (): Fix[] => {
-    const out: Fix[] = [];
-    if (src) {
-      try {
-        out.push({
+  const fixes = oneFix(() =>
+    src
+      ? {
           title: 'Set deploy.restart_policy.condition: any',
           edits: [setIn(src.source, src.doc, src.map, ['deploy', 'restart_policy', 'condition'], 'any')],
-        });
-      } catch {
-        // no fix
-      }
-    }
-    return out;
-  };
+        }
+      : undefined,
+  );
   ctx.report({
     objectId: w.id,
     workload: w.ref,
@@ -110,20 +98,14 @@ function checkKubernetes(ctx: RuleContext, w: Workload): void {
   if (w.restartPolicy !== 'Never') return;
   const src = objectSource(ctx, w);
   const spec = podSpecPath(w.kind);
-  const fixes = (): Fix[] => {
-    const out: Fix[] = [];
-    if (src && spec) {
-      try {
-        out.push({
+  const fixes = oneFix(() =>
+    src && spec
+      ? {
           title: 'Set restartPolicy: Always',
           edits: [setIn(src.source, src.doc, src.map, [...spec, 'restartPolicy'], 'Always')],
-        });
-      } catch {
-        // no fix
-      }
-    }
-    return out;
-  };
+        }
+      : undefined,
+  );
   ctx.report({
     objectId: w.id,
     workload: w.ref,
