@@ -11,8 +11,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: SpawnSyncOptions = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+export function runCli(args: string[], options: SpawnSyncOptions = {}, cli: string = CLI): CliRun {
+  const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,

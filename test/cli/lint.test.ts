@@ -1,13 +1,22 @@
 // The `stateful-ha lint` CLI, run as a process: output formats (JSON shape of DESIGN.md §5, SARIF valid
 // against the official 2.1.0 schema), exit codes, and bad input that must give clear messages.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
-import { ROOT, runCli } from './helpers.js';
+import { CLI, ROOT, runCli } from './helpers.js';
 
 interface JsonOutput {
   files: number;
@@ -233,9 +242,17 @@ describe('bad input: clear message with file and line, never a stack trace, othe
     write('bad/tree/secret/compose.yml', POSTGRES_STACK);
     chmodSync(join(folder, 'secret', 'compose.yml'), 0o000);
     symlinkSync(folder, join(folder, 'ok', 'loop'));
-    // As root every file is readable, so run the CLI as `nobody` to meet a real EACCES.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = runCli(['lint', '--format', 'json', folder], asNobody);
+    // As root every file is readable, so run the CLI as `nobody` to meet a real EACCES. The checkout may sit
+    // in a folder `nobody` cannot enter (mktemp -d is 0700): run a copy of the self-contained bundle from here.
+    const root = process.getuid?.() === 0;
+    const cli = join(dir, 'cli.js');
+    if (root) {
+      copyFileSync(CLI, cli);
+      chmodSync(cli, 0o755);
+    }
+    const r = root
+      ? runCli(['lint', '--format', 'json', folder], { uid: 65534, gid: 65534, cwd: dir }, cli)
+      : runCli(['lint', '--format', 'json', folder]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /secret\/compose\.yml: cannot read: permission denied/);
     const out = JSON.parse(r.stdout) as JsonOutput;
