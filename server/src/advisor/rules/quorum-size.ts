@@ -138,13 +138,25 @@ function replicaSetName(w: Workload): string | undefined {
 function arbitersOf(index: WorkspaceIndex, w: Workload): Workload[] {
   if (w.engine?.id !== 'mongodb' || w.engine.arbiter) return [];
   const name = replicaSetName(w);
-  return index.workloads.filter((o) => {
-    if (o === w || o.engine?.id !== 'mongodb' || !o.engine.arbiter || o.platform !== w.platform) return false;
+  return mongoArbiters(index).filter((o) => {
+    if (o === w || o.platform !== w.platform) return false;
     if (w.platform === 'compose') return o.file === w.file && o.docIndex === w.docIndex;
     if (o.namespace !== w.namespace) return false;
     const other = replicaSetName(o);
     return name !== undefined ? other === name : other === undefined && o.file === w.file;
   });
+}
+
+/** The workspace's MongoDB arbiters, listed once per index (arbitersOf runs per MongoDB workload). */
+const arbitersByIndex = new WeakMap<WorkspaceIndex, Workload[]>();
+
+function mongoArbiters(index: WorkspaceIndex): Workload[] {
+  let list = arbitersByIndex.get(index);
+  if (!list) {
+    list = index.workloads.filter((o) => o.engine?.id === 'mongodb' && o.engine.arbiter);
+    arbitersByIndex.set(index, list);
+  }
+  return list;
 }
 
 function fixes(
