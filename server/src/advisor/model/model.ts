@@ -42,6 +42,11 @@ export interface SourceFile {
   syntaxErrors: SyntaxProblem[];
   /** Set when the file was not analysed at all (too large, binary…): the reason, shown to the user. */
   skippedReason?: string;
+  /**
+   * Set when the YAML trees were dropped after the model was built (`documents` is empty and objects have
+   * no `node`): the model, ranges and text remain; quick fixes need a new parse.
+   */
+  treesReleased?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -250,6 +255,8 @@ export interface Workload extends ObjectBase {
   /** k8s Deployment `strategy.type` as written (undefined = default RollingUpdate). */
   updateStrategy?: string;
   updateStrategyRange?: SourceRange;
+  /** k8s Deployment `strategy.rollingUpdate.maxSurge` as written: a number, or a string such as `25%`. */
+  maxSurge?: number | string;
   /** StatefulSet `persistentVolumeClaimRetentionPolicy.whenDeleted`. */
   claimRetentionWhenDeleted?: string;
   claimRetentionRange?: SourceRange;

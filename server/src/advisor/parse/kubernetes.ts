@@ -283,6 +283,8 @@ class DocParser {
     const restart = get(doc, podSpec, 'restartPolicy');
     const grace = get(doc, podSpec, 'terminationGracePeriodSeconds');
     const strategyType = kind === 'Deployment' ? getIn(doc, spec, ['strategy', 'type']) : undefined;
+    const maxSurge =
+      kind === 'Deployment' ? getIn(doc, spec, ['strategy', 'rollingUpdate', 'maxSurge']) : undefined;
     const whenDeleted =
       kind === 'StatefulSet'
         ? getIn(doc, spec, ['persistentVolumeClaimRetentionPolicy', 'whenDeleted'])
@@ -310,6 +312,7 @@ class DocParser {
       stopGraceRange: graceSeconds !== undefined ? this.range(grace) : undefined,
       updateStrategy: str(doc, strategyType),
       updateStrategyRange: str(doc, strategyType) !== undefined ? this.range(strategyType) : undefined,
+      maxSurge: num(doc, maxSurge) ?? str(doc, maxSurge)?.trim(),
       claimRetentionWhenDeleted: str(doc, whenDeleted),
       claimRetentionRange: str(doc, whenDeleted) !== undefined ? this.range(whenDeleted) : undefined,
       dependsOn: [],

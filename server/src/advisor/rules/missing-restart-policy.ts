@@ -5,7 +5,6 @@
 // batch work whose controller creates new pods: silent.
 import type { Workload } from '../model/model.js';
 import { setIn } from '../fix/yaml-edit.js';
-import { getIn, str } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
 import { dataMounts, objectSource, oneFix, podSpecPath } from './util.js';
 
@@ -53,11 +52,9 @@ function checkSingleHost(ctx: RuleContext, w: Workload): void {
 }
 
 function checkSwarm(ctx: RuleContext, w: Workload): void {
+  // Swarm: the model's restartPolicy is `deploy.restart_policy.condition`.
+  if (w.restartPolicy?.trim().toLowerCase() !== 'none') return;
   const src = objectSource(ctx, w);
-  const written = src
-    ? str(src.doc, getIn(src.doc, src.map, ['deploy', 'restart_policy', 'condition']))
-    : w.restartPolicy;
-  if (written?.trim().toLowerCase() !== 'none') return;
   const fixes = oneFix(() =>
     src
       ? {

@@ -5,7 +5,7 @@
 import { isMap, type Node } from 'yaml';
 import type { Fix, SourceFile, Workload } from '../model/model.js';
 import { setIn } from '../fix/yaml-edit.js';
-import { get, getIn, getPair, num, str } from '../yaml/nodes.js';
+import { get, getPair } from '../yaml/nodes.js';
 import type { TextEdit } from '../model/source.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
 import { accessModesOf, dataMounts, isSingleNodeAccess, sourceDoc, tidyRange, oneFix } from './util.js';
@@ -27,7 +27,7 @@ export const rollingUpdateMultiAttach: Rule = {
         (d) => d.type === 'claim' && isSingleNodeAccess(accessModesOf(ctx.index, w, d)),
       );
       if (!m) continue;
-      if (noSurge(ctx, w)) continue; // maxSurge: 0 stops an old pod before starting a new one
+      if (noSurge(w)) continue; // maxSurge: 0 stops an old pod before starting a new one
       const modes = accessModesOf(ctx.index, w, m)!.join(', ');
       const how =
         w.updateStrategy === undefined ? 'the default RollingUpdate strategy' : 'the RollingUpdate strategy';
@@ -45,14 +45,9 @@ export const rollingUpdateMultiAttach: Rule = {
   },
 };
 
-function noSurge(ctx: RuleContext, w: Workload): boolean {
-  const sd = sourceDoc(ctx, w);
-  if (!sd || !w.node) return false;
-  const surge = getIn(sd.doc, w.node, ['spec', 'strategy', 'rollingUpdate', 'maxSurge']);
-  if (surge === undefined) return false;
-  const n = num(sd.doc, surge);
-  if (n !== undefined) return n === 0;
-  return /^0+%$/.test(str(sd.doc, surge)?.trim() ?? '');
+function noSurge(w: Workload): boolean {
+  if (w.maxSurge === undefined) return false;
+  return typeof w.maxSurge === 'number' ? w.maxSurge === 0 : /^0+%$/.test(w.maxSurge);
 }
 
 function recreateFix(ctx: RuleContext, w: Workload): Fix | undefined {
