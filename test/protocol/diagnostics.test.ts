@@ -10,6 +10,7 @@ import { CASSANDRA, COMPOSE, STORAGE_CLASS } from './fixtures.js';
 const DOCS = 'https://github.com/stateful-ha/stateful-ha-advisor/blob/main/docs/rules/';
 const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
 const has = (code: string) => (ds: Diagnostic[]) => codes(ds).includes(code);
+const fixesOf = (d: Diagnostic) => (d.data as { fixes: { title: string }[] }).fixes;
 const lacks = (code: string) => (ds: Diagnostic[]) => !codes(ds).includes(code);
 
 describe('diagnostics', () => {
@@ -39,7 +40,17 @@ describe('diagnostics', () => {
     assert.equal(d.codeDescription?.href, `${DOCS}missing-restart-policy.md`);
     const data = d.data as { rule: string; fixes: { title: string }[] };
     assert.equal(data.rule, 'missing-restart-policy');
-    assert.ok(data.fixes.length > 0, 'fixes travel in Diagnostic.data');
+    // Closed files are kept as models without their YAML trees: no fixes until the file is opened.
+    assert.equal(data.fixes.length, 0, 'a closed file carries no fixes');
+    const uri = ws.uri('compose.yaml');
+    client.open(uri, COMPOSE, 'dockercompose');
+    const opened = await client.waitFor(uri, (ds) =>
+      ds.some((x) => x.code === 'missing-restart-policy' && fixesOf(x).length > 0),
+    );
+    const fixed = opened.find((x) => x.code === 'missing-restart-policy')!;
+    assert.deepEqual(fixed.range, d.range);
+    assert.ok(fixesOf(fixed).length > 0, 'fixes travel in Diagnostic.data once the file is open');
+    client.close(uri);
   });
 
   it('relates a double replication to the StorageClass in another file', async () => {

@@ -1,13 +1,13 @@
 // The advisor as a stateful workspace: files are parsed once per version and cached, the index is
 // rebuilt only when a file changed, and analysis can be limited to the files a change can affect.
 // Used by the language server, the CLI and the operations code; no I/O here.
-import { analyze, type AnalysisResult, type AnalyzeOptions } from './analyze.js';
+import { analysisSteps, analyze, type AnalysisResult, type AnalyzeOptions } from './analyze.js';
 import { Catalog } from './catalog/catalog.js';
 import type { AdvisorConfig } from './config/config.js';
-import { buildIndex } from './index/build-index.js';
-import type { Severity } from './model/model.js';
+import { buildIndex, indexSteps } from './index/build-index.js';
+import type { ObjectBase, Severity } from './model/model.js';
 import type { FileModel, WorkspaceIndex } from './model/workspace.js';
-import { DocumentCache, parseFile } from './parse/parse-file.js';
+import { DocumentCache, parseFile, releaseTrees } from './parse/parse-file.js';
 
 export interface AdvisorStats {
   /** Files parsed since creation (a counter: proves unchanged files are not re-parsed). */
@@ -27,13 +27,24 @@ export interface AdvisorOptions {
    * changed (the language server: open documents). Default: every file.
    */
   incremental?: (path: string) => boolean;
+  /**
+   * Files whose YAML trees are kept after parsing, for quick fixes (the language server: open documents;
+   * the CLI: all, for SARIF, or none). The others keep only their model. Default: every file.
+   */
+  keepTrees?: (path: string) => boolean;
+  /** Called with a freshly parsed model just before its trees are released (schema validation needs them). */
+  beforeRelease?: (model: FileModel) => void;
 }
 
 export class Advisor {
   private readonly models = new Map<string, FileModel>();
   private readonly caches = new Map<string, DocumentCache>();
   private readonly incremental: (path: string) => boolean;
+  private readonly keepTrees: (path: string) => boolean;
+  private readonly beforeRelease: ((model: FileModel) => void) | undefined;
   private cachedIndex: WorkspaceIndex | undefined;
+  /** The last index built, kept when files change (see `indexFor`). */
+  private lastIndex: WorkspaceIndex | undefined;
   private catalog: Catalog;
   private severities: Record<string, Severity | 'off'>;
   readonly stats: AdvisorStats = { parses: 0, indexBuilds: 0, documentParses: 0 };
@@ -42,6 +53,8 @@ export class Advisor {
     this.catalog = config?.catalog ?? new Catalog();
     this.severities = config?.severities ?? {};
     this.incremental = options.incremental ?? (() => true);
+    this.keepTrees = options.keepTrees ?? (() => true);
+    this.beforeRelease = options.beforeRelease;
   }
 
   /** Applies a new configuration; every file is re-parsed (the catalog may have changed). */
@@ -55,10 +68,17 @@ export class Advisor {
     this.cachedIndex = undefined;
   }
 
-  /** Adds or updates a file. Returns false when the text is unchanged (nothing re-parsed). */
+  /**
+   * Adds or updates a file. Returns false when the text is unchanged (nothing re-parsed) — except that a
+   * file whose trees were released is parsed again once they are to be kept (a closed file opened).
+   */
   setFile(path: string, text: string): boolean {
     const existing = this.models.get(path);
-    if (existing?.source?.text === text) return false;
+    if (existing?.source?.text === text) {
+      const keep = this.keepTrees(path);
+      if (!keep && !existing.source.treesReleased) this.release(existing);
+      if (!keep || !existing.source.treesReleased) return false;
+    }
     this.models.set(path, this.parse(path, text));
     this.cachedIndex = undefined;
     return true;
@@ -96,9 +116,37 @@ export class Advisor {
   index(): WorkspaceIndex {
     if (!this.cachedIndex) {
       this.cachedIndex = buildIndex([...this.models.values()], this.catalog);
+      this.lastIndex = this.cachedIndex;
       this.stats.indexBuilds++;
     }
     return this.cachedIndex;
+  }
+
+  /**
+   * The index in steps, for a caller that yields between them (a whole workspace's index takes ~0.5 s per
+   * 5,000 files). Files set meanwhile invalidate the result as usual: the next `index()` builds anew.
+   */
+  *indexSteps(): Generator<void, WorkspaceIndex, void> {
+    if (this.cachedIndex) return this.cachedIndex;
+    const models = [...this.models.values()];
+    const index = yield* indexSteps(models, this.catalog);
+    this.stats.indexBuilds++;
+    // Only if nothing changed while it was built.
+    if (models.length === this.models.size && models.every((m) => this.models.get(m.path) === m))
+      this.cachedIndex = index;
+    this.lastIndex = index;
+    return index;
+  }
+
+  /**
+   * An index fit for a question about one file (hover, code lens): the current index if built, else the
+   * last one built if that file has not changed since — a stale view of other files, for a moment, rather
+   * than a whole-workspace build per request while a big workspace is being indexed.
+   */
+  indexFor(path: string): WorkspaceIndex {
+    const last = this.cachedIndex ?? this.lastIndex;
+    if (last && last.files.get(path) === this.models.get(path)) return last;
+    return this.index();
   }
 
   /**
@@ -106,12 +154,56 @@ export class Advisor {
    * their quick fixes built (default: all).
    */
   analyze(onlyFiles?: ReadonlySet<string>, options: Pick<AnalyzeOptions, 'fixes'> = {}): AnalysisResult {
-    return analyze(this.index(), {
+    const index = this.index();
+    return analyze(index, this.analyzeOptions(index, onlyFiles, options));
+  }
+
+  /**
+   * The same analysis as `analyze`, in steps (one rule each) for a caller that yields between them, over an
+   * index from `indexSteps` (files set meanwhile belong to the next run).
+   */
+  analysisSteps(
+    index: WorkspaceIndex,
+    onlyFiles?: ReadonlySet<string>,
+    options: Pick<AnalyzeOptions, 'fixes'> = {},
+  ): Generator<void, AnalysisResult, void> {
+    return analysisSteps(index, this.analyzeOptions(index, onlyFiles, options));
+  }
+
+  private analyzeOptions(
+    index: WorkspaceIndex,
+    onlyFiles: ReadonlySet<string> | undefined,
+    options: Pick<AnalyzeOptions, 'fixes'>,
+  ): AnalyzeOptions {
+    return {
       catalog: this.catalog,
       severities: this.severities,
       onlyFiles,
       fixes: options.fixes,
-    });
+      hydrate: (file) => this.hydrate(index, file),
+    };
+  }
+
+  /**
+   * Gives a released file of `index` its YAML trees back, in place: its documents, and the node of each of
+   * its objects (in the model and in the index, which may hold resolved copies). Same text and catalog,
+   * same objects and ids: the nodes are matched by id.
+   */
+  private hydrate(index: WorkspaceIndex, file: string): void {
+    const model = index.files.get(file);
+    const source = model?.source;
+    if (!model || !source?.treesReleased) return;
+    const parsed = parseFile(file, source.text, this.catalog, { stats: this.stats });
+    this.stats.parses++;
+    const nodes = new Map<string, ObjectBase['node']>();
+    for (const o of [...parsed.workloads, ...parsed.objects]) nodes.set(o.id, o.node);
+    for (const o of [...model.workloads, ...model.objects]) {
+      o.node = nodes.get(o.id);
+      const inIndex = index.objectsById.get(o.id);
+      if (inIndex) inIndex.node = o.node;
+    }
+    source.documents = parsed.source?.documents ?? [];
+    source.treesReleased = false;
   }
 
   private parse(path: string, text: string): FileModel {
@@ -121,6 +213,15 @@ export class Advisor {
       cache = this.caches.get(path);
       if (!cache) this.caches.set(path, (cache = new DocumentCache()));
     } else this.caches.delete(path);
-    return parseFile(path, text, this.catalog, { cache, stats: this.stats });
+    const model = parseFile(path, text, this.catalog, { cache, stats: this.stats });
+    if (!this.keepTrees(path)) this.release(model);
+    return model;
+  }
+
+  private release(model: FileModel): void {
+    this.beforeRelease?.(model);
+    releaseTrees(model);
+    this.caches.delete(model.path);
+    this.cachedIndex = undefined; // its resolved copies of the workloads still point at the trees
   }
 }

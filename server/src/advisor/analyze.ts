@@ -2,7 +2,7 @@
 // overrides), suppressions (comments and `stateful-ha.io/ignore`), and isolates rule failures so one
 // broken rule never stops the others.
 import type { Catalog } from './catalog/catalog.js';
-import type { Finding, Severity, SourceFile } from './model/model.js';
+import type { Finding, Fix, Severity, SourceFile } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
 import { RULES } from './rules/index.js';
 import type { Report, Rule } from './rules/rule.js';
@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
    * a function; it is called only here, so unwanted fixes cost nothing.
    */
   fixes?: boolean | ReadonlySet<string>;
+  /**
+   * Gives a file whose YAML trees were released its trees back (in place), before a fix is built: a fix
+   * edits the finding's file and the files of its related locations (the StorageClass behind a double
+   * replication), which may be closed files kept as models only.
+   */
+  hydrate?: (file: string) => void;
 }
 
 export interface RuleFailure {
@@ -36,12 +42,37 @@ export interface AnalysisResult {
 }
 
 export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): AnalysisResult {
+  const steps = analysisSteps(index, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same analysis, yielding between rules: the language server runs it a slice at a time so requests
+ * (hover, code actions) are answered while a whole workspace is analysed. The index must not change
+ * between steps (the caller holds one index object for the whole run).
+ */
+export function* analysisSteps(
+  index: WorkspaceIndex,
+  options: AnalyzeOptions,
+): Generator<void, AnalysisResult, void> {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   const severities = options.severities ?? {};
   const sourceOf = (file: string): SourceFile | undefined => index.files.get(file)?.source;
   const wanted = options.fixes ?? true;
   const fixesWanted = (file: string): boolean => (typeof wanted === 'boolean' ? wanted : wanted.has(file));
+
+  const buildFixes = (r: Report): Fix[] => {
+    if (typeof r.fixes !== 'function') return r.fixes ?? [];
+    if (options.hydrate) {
+      options.hydrate(r.range.file);
+      for (const rel of r.related ?? []) options.hydrate(rel.range.file);
+    }
+    return r.fixes();
+  };
 
   for (const rule of options.rules ?? RULES) {
     const setting = severities[rule.meta.id];
@@ -58,7 +89,7 @@ export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): Analysi
         workload: r.workload,
         objectId: r.objectId,
         related: r.related ?? [],
-        fixes: fixesWanted(r.range.file) ? (typeof r.fixes === 'function' ? r.fixes() : (r.fixes ?? [])) : [],
+        fixes: fixesWanted(r.range.file) ? buildFixes(r) : [],
       });
     };
     try {
@@ -66,6 +97,7 @@ export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): Analysi
     } catch (e) {
       failures.push({ rule: rule.meta.id, message: e instanceof Error ? e.message : String(e) });
     }
+    yield;
   }
 
   if (severities[SUPPRESSION_WITHOUT_REASON] !== 'off') {

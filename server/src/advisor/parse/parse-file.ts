@@ -219,6 +219,19 @@ export function parseFile(
   return model;
 }
 
+/**
+ * Drops the YAML trees a model holds (documents and every object's node): a parsed `Document` weighs ~25×
+ * its text, and a workspace's closed files need only their model. Rules check models; quick fixes, which
+ * edit the trees, are then unavailable until the file is parsed again.
+ */
+export function releaseTrees(model: FileModel): void {
+  if (!model.source || model.source.treesReleased) return;
+  model.source.documents = [];
+  model.source.treesReleased = true;
+  for (const o of model.workloads) delete o.node;
+  for (const o of model.objects) delete o.node;
+}
+
 function parseAll(text: string): Document.Parsed[] {
   const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   return Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];

@@ -1,0 +1,111 @@
+// Closed files are kept as models only (their YAML trees released, ~25× lighter): rules must give exactly
+// the findings of a full parse, and a fix that edits a closed file (the StorageClass behind a double
+// replication, the budget another file declares) must get that file's trees back and be the same fix.
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { Advisor, type AdvisorOptions } from '../../server/src/advisor/advisor.js';
+import type { Finding } from '../../server/src/advisor/model/model.js';
+import { FIXTURES } from './helpers.js';
+
+const ROOT = join(__dirname, '../..');
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
+    });
+}
+
+/** Every fixture folder and the examples, each one workspace (cross-file references resolve inside it). */
+const WORKSPACES = [
+  join(ROOT, 'examples'),
+  ...readdirSync(FIXTURES)
+    .map((d) => join(FIXTURES, d))
+    .filter((d) => statSync(d).isDirectory())
+    .flatMap((d) => [
+      d,
+      ...readdirSync(d)
+        .map((s) => join(d, s))
+        .filter((s) => statSync(s).isDirectory()),
+    ]),
+].map((dir) => ({
+  name: relative(ROOT, dir),
+  files: yamlFiles(dir).map((p) => ({ path: p, text: readFileSync(p, 'utf8') })),
+}));
+
+function advisorFor(files: { path: string; text: string }[], options: AdvisorOptions): Advisor {
+  const a = new Advisor(undefined, options);
+  for (const f of files) a.setFile(f.path, f.text);
+  return a;
+}
+
+const withoutFixes = (fs: Finding[]) => JSON.stringify(fs.map((f) => ({ ...f, fixes: [] })));
+
+describe('released YAML trees', () => {
+  it('covers the fixtures', () => {
+    assert.ok(WORKSPACES.length > 20, `${WORKSPACES.length} workspaces`);
+    assert.ok(WORKSPACES.reduce((n, w) => n + w.files.length, 0) > 100);
+  });
+
+  it('rules find exactly what they find with the trees', () => {
+    let findings = 0;
+    for (const ws of WORKSPACES) {
+      const full = advisorFor(ws.files, {}).analyze(undefined, { fixes: false });
+      const lean = advisorFor(ws.files, { keepTrees: () => false });
+      for (const f of ws.files) {
+        const source = lean.model(f.path)!.source!;
+        assert.equal(source.treesReleased, true, f.path);
+        assert.equal(source.documents.length, 0, f.path);
+        for (const o of [...lean.model(f.path)!.workloads, ...lean.model(f.path)!.objects])
+          assert.equal(o.node, undefined, `${o.id} keeps its node`);
+      }
+      const released = lean.analyze(undefined, { fixes: false });
+      assert.deepEqual(released.failures, [], ws.name);
+      assert.equal(withoutFixes(released.findings), withoutFixes(full.findings), ws.name);
+      findings += full.findings.length;
+    }
+    assert.ok(findings > 100, `${findings} findings compared`);
+  });
+
+  it('a fix for an open file is the same when the files it edits are closed', () => {
+    let compared = 0;
+    let crossFile = 0;
+    for (const ws of WORKSPACES) {
+      const full = advisorFor(ws.files, {}).analyze();
+      for (const open of ws.files) {
+        const lean = advisorFor(ws.files, { keepTrees: (p) => p === open.path });
+        const onlyOpen = new Set([open.path]);
+        const got = lean.analyze(onlyOpen, { fixes: onlyOpen }).findings;
+        const want = full.findings.filter((f) => f.range.file === open.path);
+        assert.equal(JSON.stringify(got), JSON.stringify(want), `${ws.name}: ${open.path}`);
+        for (const f of want) {
+          compared += f.fixes.length;
+          if (f.fixes.some((x) => x.edits.some((e) => e.range.file !== open.path))) crossFile++;
+        }
+      }
+    }
+    assert.ok(compared > 50, `${compared} fixes compared`);
+    assert.ok(crossFile > 0, 'some fixes edit a file other than the finding’s');
+  });
+
+  it('a closed file opened gets its trees back with the same text', () => {
+    const ws = WORKSPACES.find((w) => w.name.endsWith('double-replication'))!;
+    const open = new Set<string>();
+    const a = advisorFor(ws.files, { keepTrees: (p) => open.has(p) });
+    const file = ws.files[0]!;
+    const parses = a.stats.parses;
+    assert.equal(a.setFile(file.path, file.text), false, 'same text, still closed: nothing parsed');
+    assert.equal(a.stats.parses, parses);
+    open.add(file.path);
+    assert.equal(a.setFile(file.path, file.text), true, 'opened: parsed again');
+    assert.equal(a.stats.parses, parses + 1);
+    assert.ok(a.model(file.path)!.source!.documents.length > 0);
+    open.delete(file.path);
+    assert.equal(a.setFile(file.path, file.text), false, 'closed again: released in place');
+    assert.equal(a.model(file.path)!.source!.documents.length, 0);
+  });
+});
