@@ -1,4 +1,4 @@
-// Runs node's built-in test runner over the *.test.ts files of the given folders (Node 20 has no glob
+// Runs node's built-in test runner over the *.test.ts files of the given folders (or the given files) (Node 20 has no glob
 // support in --test), with tsx as the TypeScript loader.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,10 @@ const walk = (dir) => {
     } else if (name.endsWith('.test.ts')) files.push(p);
   }
 };
-for (const r of roots) walk(r);
+for (const r of roots) {
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);

@@ -230,21 +230,15 @@ describe('resilience: a huge workspace with unreadable files', () => {
     },
   );
 
-  // DEFECT (reported to the lead, server/src/service/service.ts): a validation pass over a 5,000-file
-  // workspace runs analyze() (fix construction of ~12,000 findings: 2-8 s) and the schema check of every
-  // file (~2-5 s) as one synchronous block, so hovers wait up to 13 s on a loaded machine. The scan and the
-  // parse already yield; analysis and publication do not. Un-`todo` this once passes yield between rules
-  // and between published files.
-  it(
-    'hover answered within 1 s while indexing 10,000 files',
-    { todo: 'validation pass blocks the event loop' },
-    () => {
-      assert.ok(hoverLatencies.length > 0, 'the indexing test ran first');
-      const max = Math.max(...hoverLatencies);
-      assert.ok(
-        max < 1000,
-        `slowest of ${hoverLatencies.length} hovers while indexing: ${max.toFixed(0)} ms`,
-      );
-    },
-  );
+  // Found by the test above: a pass used to analyse and publish a 10,000-file workspace as one synchronous
+  // block (hovers waited up to 13 s). Passes now yield every 20 ms: between files, rules and publications.
+  it('hover answered within 1 s while indexing 10,000 files', (t) => {
+    assert.ok(hoverLatencies.length > 0, 'the indexing test ran first');
+    const max = Math.max(...hoverLatencies);
+    const sorted = [...hoverLatencies].sort((a, b) => a - b);
+    t.diagnostic(
+      `${hoverLatencies.length} hovers while indexing: median ${sorted[sorted.length >> 1]!.toFixed(0)} ms, max ${max.toFixed(0)} ms`,
+    );
+    assert.ok(max < 1000, `slowest of ${hoverLatencies.length} hovers while indexing: ${max.toFixed(0)} ms`);
+  });
 });

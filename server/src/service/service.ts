@@ -44,7 +44,7 @@ import {
 import { schemaDiagnostics, type SchemaCache } from './schema-validation.js';
 import { canonicalUri, toUri, uriToPath } from './uri.js';
 import { CONFIG_CODE, SOURCE } from './validation-constants.js';
-import { findingToDiagnostic, sourceDiagnostics } from './validation.js';
+import { diagnosticData, findingToDiagnostic, sourceDiagnostics } from './validation.js';
 import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
 import { isAbsolute, join, sep } from 'node:path';
 
@@ -52,8 +52,11 @@ import { isAbsolute, join, sep } from 'node:path';
 export const DEBOUNCE_MS = 150;
 /** The shortest: small files validate this soon after the last keystroke. */
 export const MIN_DEBOUNCE_MS = 15;
-/** Files parsed between two yields to the event loop during a pass (keeps hovers answered on big workspaces). */
-const PARSE_SLICE = 25;
+/**
+ * The longest a validation pass computes before it yields to the event loop (between files parsed, rules
+ * run and files published): requests are answered while a big workspace is indexed.
+ */
+const SLICE_MS = 20;
 
 export interface ServiceHost {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
@@ -71,9 +74,16 @@ interface OpenDocument {
 export type FileChangeType = 'created' | 'changed' | 'deleted';
 
 export class LanguageService {
-  // Open documents are parsed per YAML document (an edit re-parses the documents it touched); the other
-  // workspace files are parsed whole, once per version.
-  private readonly advisor = new Advisor(undefined, { incremental: (uri) => this.open.has(uri) });
+  // Open documents are parsed per YAML document (an edit re-parses the documents it touched) and keep their
+  // YAML trees for quick fixes; the other workspace files are parsed whole, once per version, schema-checked,
+  // and keep only their model (a tree weighs ~25× its text). Opening a file parses it again, with its trees.
+  private readonly advisor = new Advisor(undefined, {
+    incremental: (uri) => this.open.has(uri),
+    keepTrees: (uri) => this.open.has(uri),
+    beforeRelease: (model) => {
+      if (model.source && model.source.kind !== 'other') this.schemaFor(model.path, model.source);
+    },
+  });
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private trusted = true;
   private folders: string[] = [];
@@ -366,17 +376,24 @@ export class LanguageService {
 
   private async pass(): Promise<void> {
     const started = performance.now();
+    const slice = timeSlicer(SLICE_MS);
     const applied = this.pending.size;
-    let n = 0;
     for (const uri of [...this.pending.keys()]) {
       this.apply(uri);
-      if (++n % PARSE_SLICE === 0) await new Promise((r) => setImmediate(r));
+      await slice();
     }
     const scope = this.fullPass ? undefined : this.affectedFiles();
     this.fullPass = false;
     this.dirty.clear();
-    // Quick fixes are built for the files published below only (they travel in Diagnostic.data).
-    const { findings, failures } = this.advisor.analyze(scope, { fixes: scope ?? true });
+    // Quick fixes travel in Diagnostic.data: they are built for the open documents published below only
+    // (a closed file has no trees to edit; opening it re-parses it). A request answered between two steps
+    // may apply a newer text (fresh()): the run keeps the index it started with.
+    const fixes = new Set([...this.open.keys()].filter((uri) => !scope || scope.has(uri)));
+    const index = await runSliced(this.advisor.indexSteps(), slice);
+    const { findings, failures } = await runSliced(
+      this.advisor.analysisSteps(index, scope, { fixes }),
+      slice,
+    );
     for (const f of failures) {
       if (this.reportedFailures.has(f.rule)) continue;
       this.reportedFailures.add(f.rule);
@@ -397,6 +414,10 @@ export class LanguageService {
     const uris = scope ?? new Set([...this.advisor.paths(), ...this.published.keys()]);
     if (this.configUri && !scope) uris.add(this.configUri);
     for (const uri of uris) {
+      await slice();
+      // A file applied since the analysis started (by a request, or a close) is published by the pass its
+      // change scheduled: these findings may be older than its model.
+      if (this.advisor.model(uri) !== index.files.get(uri)) continue;
       const open = this.open.get(uri);
       // Diagnostics for a text older than the editor's would flash back stale squiggles: the pass that
       // applies the newer text publishes instead.
@@ -417,6 +438,15 @@ export class LanguageService {
     if (!source || this.isIgnored(uri)) return [];
     const open = this.open.get(uri);
     if (!handledKind(uri, source, open?.languageId)) return [];
+    return [
+      ...sourceDiagnostics(source),
+      ...this.schemaFor(uri, source),
+      ...findings.map((f) => findingToDiagnostic(f, open?.version)),
+    ];
+  }
+
+  /** Schema diagnostics of a parsed file, computed once per version (from its trees: before they are released). */
+  private schemaFor(uri: string, source: SourceFile): Diagnostic[] {
     let schema = this.schemaCache.get(source);
     if (!schema) {
       try {
@@ -427,11 +457,7 @@ export class LanguageService {
       }
       this.schemaCache.set(source, schema);
     }
-    return [
-      ...sourceDiagnostics(source),
-      ...schema,
-      ...findings.map((f) => findingToDiagnostic(f, open?.version)),
-    ];
+    return schema;
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void {
@@ -485,8 +511,8 @@ export class LanguageService {
       if (model.workloads.length > 0) workloadsChanged = true;
     }
     if (workloadsChanged) {
-      for (const [path, model] of this.advisor.index().files)
-        if (model.objects.some(isSharedObject)) files.add(path);
+      for (const path of this.advisor.paths())
+        if (this.advisor.model(path)?.objects.some(isSharedObject)) files.add(path);
     }
     return files;
   }
@@ -506,25 +532,35 @@ export class LanguageService {
     uri = canonicalUri(uri);
     this.fresh(uri);
     if (!this.settings.enable || !this.handles(uri)) return null;
-    return hover(this.advisor.index(), uri, position, this.diagnostics(uri));
+    return hover(this.advisor.indexFor(uri), uri, position, this.diagnostics(uri));
   }
 
   codeLens(uri: string): CodeLens[] {
     uri = canonicalUri(uri);
     this.fresh(uri);
     if (!this.settings.enable || !this.handles(uri)) return [];
-    return codeLenses(this.advisor.index(), uri);
+    return codeLenses(this.advisor.indexFor(uri), uri);
   }
 
-  codeActions(params: CodeActionParams): CodeAction[] {
+  async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const uri = canonicalUri(params.textDocument.uri);
     if (!this.settings.enable) return [];
+    // A file just opened was analysed closed, without its trees: its fixes come with the pass its opening
+    // scheduled (as do those of a text edited since the last pass). Run that pass now.
+    const open = this.open.get(uri);
+    if (open && (this.pending.has(uri) || this.dirty.has(uri))) await this.flush();
+    else if (open && this.running && this.published.get(uri)?.version !== open.version) await this.running;
+    const published = this.diagnostics(uri);
+    // The client's copies of those diagnostics may predate the fixes: take the published ones instead.
+    const context = params.context.diagnostics.map((d) =>
+      diagnosticData(d)?.fixes.length ? d : (published.find((p) => sameDiagnostic(p, d)) ?? d),
+    );
     return codeActions({
       uri,
       range: params.range,
-      contextDiagnostics: params.context.diagnostics,
+      contextDiagnostics: context,
       only: params.context.only,
-      fileDiagnostics: this.diagnostics(uri),
+      fileDiagnostics: published,
       version: this.open.get(uri)?.version,
     });
   }
@@ -569,7 +605,37 @@ export class LanguageService {
   }
 }
 
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    a.code === b.code &&
+    a.message === b.message &&
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character
+  );
+}
+
 /** A manifest object other files' findings can depend on (a claim template belongs to its StatefulSet). */
 function isSharedObject(o: ManifestObject): boolean {
   return !(o.kind === 'PersistentVolumeClaim' && (o as PersistentVolumeClaimObject).templateOf !== undefined);
+}
+
+/** A function to await between units of work: it yields to the event loop once `ms` have passed since the last yield. */
+function timeSlicer(ms: number): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < ms) return;
+    await new Promise((r) => setImmediate(r));
+    last = performance.now();
+  };
+}
+
+/** Runs a generator of work steps to its result, awaiting `slice` between steps. */
+async function runSliced<T>(steps: Generator<void, T, void>, slice: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await slice();
+  }
 }

@@ -32,7 +32,23 @@ const NON_DR_KINDS = new Set([
   'volume',
 ]);
 
-export function buildIndex(models: FileModel[], _catalog?: Catalog): WorkspaceIndex {
+export function buildIndex(models: FileModel[], catalog?: Catalog): WorkspaceIndex {
+  const steps = indexSteps(models, catalog);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Files, then workloads, handled between two yields of `indexSteps`. */
+const STEP_SIZE = 500;
+
+/**
+ * The same build, yielding every few hundred files and workloads: the language server builds the index of
+ * a big workspace a slice at a time, answering requests in between. The models must not change meanwhile
+ * (the caller builds from one list of models).
+ */
+export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<void, WorkspaceIndex, void> {
   const sorted = [...models].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const files = new Map<string, FileModel>();
   for (const m of sorted) if (!files.has(m.path)) files.set(m.path, m);
@@ -54,6 +70,7 @@ export function buildIndex(models: FileModel[], _catalog?: Catalog): WorkspaceIn
     else suppressions.set(objectId, [s]);
   };
 
+  let step = 0;
   for (const model of files.values()) {
     for (const w of model.workloads) rawWorkloads.push(w);
     for (const o of model.objects) {
@@ -89,6 +106,7 @@ export function buildIndex(models: FileModel[], _catalog?: Catalog): WorkspaceIn
       }
     }
     for (const { objectId, suppression } of model.commentSuppressions) addSuppression(objectId, suppression);
+    if (++step % STEP_SIZE === 0) yield;
   }
 
   const resolver = new StorageResolver(storageClasses, defaultStorageClass, persistentVolumes, claims);
@@ -102,6 +120,7 @@ export function buildIndex(models: FileModel[], _catalog?: Catalog): WorkspaceIn
     if (!objectsById.has(w.id)) objectsById.set(w.id, w);
     for (const s of w.intent?.ignores ?? []) addSuppression(w.id, s);
     if (w.platform === 'kubernetes') selectable.add(w.namespace, w.podLabels, w);
+    if (++step % STEP_SIZE === 0) yield;
   }
 
   // Budgets by namespace and by their first matchLabels pair, so a workload only tests the budgets that
