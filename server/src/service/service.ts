@@ -46,6 +46,7 @@ import { canonicalUri, toUri, uriToPath } from './uri.js';
 import { CONFIG_CODE, SOURCE } from './validation-constants.js';
 import { diagnosticData, findingToDiagnostic, sourceDiagnostics } from './validation.js';
 import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
+import { createHash } from 'node:crypto';
 import { isAbsolute, join, sep } from 'node:path';
 
 /** The longest wait after an edit before validating (a burst of keystrokes is validated once). */
@@ -466,8 +467,8 @@ export class LanguageService {
     // from what was published, and its hash is computed only when a later pass needs to compare with it.
     let hash: string | undefined;
     if (version === undefined || last?.version === undefined || last.version === version) {
-      hash = JSON.stringify(diagnostics);
-      if (last) last.hash ??= JSON.stringify(last.diagnostics);
+      hash = digest(diagnostics);
+      if (last) last.hash ??= digest(last.diagnostics);
       if (last?.hash === hash) return;
     }
     if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
@@ -638,4 +639,9 @@ async function runSliced<T>(steps: Generator<void, T, void>, slice: () => Promis
     if (step.done) return step.value;
     await slice();
   }
+}
+
+/** A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON). */
+function digest(diagnostics: Diagnostic[]): string {
+  return createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64');
 }
