@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const editLine = lines.findIndex((l, i) => i > lines.length / 2 && /^\s+replicas: \d+$/.test(l));
   const published: string[] = [];
   const service = new LanguageService({
-    publishDiagnostics: (uri) => published.push(uri),
+    publishDiagnostics: (uri) => void published.push(uri),
     sendCounts: () => undefined,
     log: () => undefined,
     showWarning: () => undefined,

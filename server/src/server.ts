@@ -35,7 +35,7 @@ const describe = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.mes
 
 const service = new LanguageService({
   publishDiagnostics: (uri, diagnostics, version) =>
-    void connection.sendDiagnostics({ uri, diagnostics, version }),
+    connection.sendDiagnostics({ uri, diagnostics, version }),
   sendCounts: (counts) => void connection.sendNotification(COUNTS_NOTIFICATION, counts),
   log: (message) => connection.console.log(message),
   showWarning: (message) => void connection.window.showWarningMessage(message),

@@ -6,7 +6,7 @@ import { Catalog } from './catalog/catalog.js';
 import type { AdvisorConfig } from './config/config.js';
 import { buildIndex, indexSteps } from './index/build-index.js';
 import type { ObjectBase, Severity } from './model/model.js';
-import type { FileModel, WorkspaceIndex } from './model/workspace.js';
+import { isSharedObject, type FileModel, type WorkspaceIndex } from './model/workspace.js';
 import { DocumentCache, parseFile, releaseTrees } from './parse/parse-file.js';
 
 export interface AdvisorStats {
@@ -145,8 +145,13 @@ export class Advisor {
    */
   indexFor(path: string): WorkspaceIndex {
     const last = this.cachedIndex ?? this.lastIndex;
-    if (last && last.files.get(path) === this.models.get(path)) return last;
-    return this.index();
+    const model = this.models.get(path);
+    if (last && last.files.get(path) === model) return last;
+    if (!model || this.cachedIndex) return this.index();
+    // No index has this file yet (it was opened while a big workspace is indexed): one of this file and the
+    // files holding objects it can depend on (StorageClasses, budgets, schedules…), not of every workload.
+    const models = [...this.models.values()].filter((m) => m === model || m.objects.some(isSharedObject));
+    return buildIndex(models, this.catalog);
   }
 
   /**

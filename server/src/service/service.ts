@@ -17,17 +17,11 @@ import type {
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { Advisor } from '../advisor/advisor.js';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
-import type {
-  Finding,
-  ManifestObject,
-  PersistentVolumeClaimObject,
-  Severity,
-  SourceFile,
-} from '../advisor/model/model.js';
+import type { Finding, Severity, SourceFile } from '../advisor/model/model.js';
 import { RULES } from '../advisor/rules/index.js';
 import { renderMarkdown, summarize } from '../advisor/summary.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../advisor/analyze.js';
-import type { FileModel } from '../advisor/model/workspace.js';
+import { isSharedObject, type FileModel } from '../advisor/model/workspace.js';
 import { codeActions } from './code-actions.js';
 import { codeLenses } from './code-lens.js';
 import { handledKind, mayBeRelevant } from './documents.js';
@@ -58,9 +52,13 @@ export const MIN_DEBOUNCE_MS = 15;
  * run and files published): requests are answered while a big workspace is indexed.
  */
 const SLICE_MS = 20;
+/** Publications a pass sends before it waits for them to be written (see `ServiceHost.publishDiagnostics`). */
+const PUBLISH_BATCH = 50;
 
 export interface ServiceHost {
-  publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  /** May return when the message is written: a pass waits for it now and then, so that a request's answer
+   * does not queue behind thousands of publications the client has not read yet. */
+  publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void | Promise<void>;
   sendCounts(counts: Counts): void;
   log(message: string): void;
   showWarning(message: string): void;
@@ -224,7 +222,8 @@ export class LanguageService {
   didOpen(uri: string, text: string, version: number, languageId: string): void {
     uri = canonicalUri(uri);
     this.open.set(uri, { text, version, languageId });
-    this.changed(uri, text);
+    // Nothing to debounce on open: the user waits for the first diagnostics of the file they just opened.
+    this.changed(uri, text, 0);
   }
 
   didChange(uri: string, text: string, version: number): void {
@@ -277,7 +276,7 @@ export class LanguageService {
     else this.schedule();
   }
 
-  private changed(uri: string, text: string): void {
+  private changed(uri: string, text: string, delay = this.debounceFor(uri, text)): void {
     if (uri === this.configUri) {
       // Configuration edits apply live; the file itself is not linted as a manifest.
       if (this.configTimer) clearTimeout(this.configTimer);
@@ -291,7 +290,7 @@ export class LanguageService {
     }
     // Ignored files are not part of the workspace at all, open or not.
     this.pending.set(uri, this.isIgnored(uri) ? null : text);
-    this.schedule(this.debounceFor(uri, text));
+    this.schedule(delay);
   }
 
   /**
@@ -414,6 +413,7 @@ export class LanguageService {
     }
     const uris = scope ?? new Set([...this.advisor.paths(), ...this.published.keys()]);
     if (this.configUri && !scope) uris.add(this.configUri);
+    let publications = 0;
     for (const uri of uris) {
       await slice();
       // A file applied since the analysis started (by a request, or a close) is published by the pass its
@@ -423,7 +423,9 @@ export class LanguageService {
       // Diagnostics for a text older than the editor's would flash back stale squiggles: the pass that
       // applies the newer text publishes instead.
       if (open && this.advisor.has(uri) && this.appliedVersion.get(uri) !== open.version) continue;
-      this.publish(uri, this.diagnosticsFor(uri, byFile.get(uri) ?? []), open?.version);
+      const written = this.publish(uri, this.diagnosticsFor(uri, byFile.get(uri) ?? []), open?.version);
+      // Back-pressure: at most PUBLISH_BATCH publications waiting to be written.
+      if (written && ++publications % PUBLISH_BATCH === 0) await written.catch(() => undefined);
     }
     this.host.sendCounts(this.counts());
     if (scope && applied <= 1) {
@@ -461,7 +463,7 @@ export class LanguageService {
     return schema;
   }
 
-  private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void {
+  private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void | Promise<void> {
     const last = this.published.get(uri);
     // A new version of an open document carries its version in every finding's data: it always differs
     // from what was published, and its hash is computed only when a later pass needs to compare with it.
@@ -474,7 +476,7 @@ export class LanguageService {
     if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
     else this.published.set(uri, { hash, diagnostics, version });
     if (!last && diagnostics.length === 0) return; // nothing shown before, nothing to clear
-    this.host.publishDiagnostics(uri, diagnostics, version);
+    return this.host.publishDiagnostics(uri, diagnostics, version);
   }
 
   counts(): Counts {
@@ -615,11 +617,6 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
     a.range.end.line === b.range.end.line &&
     a.range.end.character === b.range.end.character
   );
-}
-
-/** A manifest object other files' findings can depend on (a claim template belongs to its StatefulSet). */
-function isSharedObject(o: ManifestObject): boolean {
-  return !(o.kind === 'PersistentVolumeClaim' && (o as PersistentVolumeClaimObject).templateOf !== undefined);
 }
 
 /** A function to await between units of work: it yields to the event loop once `ms` have passed since the last yield. */

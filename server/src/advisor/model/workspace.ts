@@ -48,3 +48,11 @@ export interface WorkspaceIndex {
   /** Budgets in the workload's namespace whose selector matches its pod labels. */
   budgetsFor(workload: Workload): DisruptionBudgetObject[];
 }
+
+/**
+ * A manifest object other files' findings can depend on: a StorageClass, PV, claim, budget, DR schedule…
+ * (a claim template belongs to its StatefulSet).
+ */
+export function isSharedObject(o: ManifestObject): boolean {
+  return !(o.kind === 'PersistentVolumeClaim' && (o as PersistentVolumeClaimObject).templateOf !== undefined);
+}
