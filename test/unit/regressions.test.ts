@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
-import { MAX_NESTING, parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import { MAX_DOCUMENTS, MAX_NESTING, parseFile } from '../../server/src/advisor/parse/parse-file.js';
 import { fixture, lint, ofRule } from './helpers.js';
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -62,5 +62,20 @@ describe('regressions', () => {
     const m = parseFile('compose.yaml', fine, new Catalog());
     assert.equal(m.source!.skippedReason, undefined);
     assert.equal(m.workloads.length, 1);
+  });
+
+  it('caps: 100,000 objects in one file are reported and not parsed; the cap counts `---` markers exactly', () => {
+    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n`;
+    const huge = Array.from({ length: 100_000 }, (_, i) => `---\n${doc(i)}`).join('');
+    const stats = { documentParses: 0 };
+    const model = parseFile('huge.yaml', huge, new Catalog(), { stats });
+    assert.match(model.source!.skippedReason ?? '', /more than 20000 YAML documents/);
+    assert.equal(stats.documentParses, 0, 'nothing handed to the YAML parser');
+    // Exactly at the cap: parsed. `----` and `---x` lines are not markers.
+    const atCap =
+      Array.from({ length: MAX_DOCUMENTS }, (_, i) => `---\n${doc(i)}`).join('') + '----\n---x: 1\n';
+    const ok = parseFile('cap.yaml', atCap, new Catalog(), { stats });
+    assert.equal(ok.source!.skippedReason, undefined);
+    assert.equal(ok.source!.documents.length, MAX_DOCUMENTS);
   });
 });

@@ -81,6 +81,19 @@ function looksBinary(text: string): boolean {
   return sample.length > 0 && odd / sample.length > 0.1;
 }
 
+/** `---` lines at column 0 (document start markers), counted up to `limit` with native scans. */
+function documentMarkers(text: string, limit: number): number {
+  const at = (i: number) => text.charCodeAt(i);
+  // `---` alone, or followed by a space, tab or line break (not `----` or `---x`).
+  const marker = (i: number) =>
+    Number.isNaN(at(i)) || at(i) === 32 || at(i) === 9 || at(i) === 10 || at(i) === 13;
+  let n = text.startsWith('---') && marker(3) ? 1 : 0;
+  for (let i = text.indexOf('\n---'); i >= 0 && n < limit; i = text.indexOf('\n---', i + 4)) {
+    if (marker(i + 4)) n++;
+  }
+  return n;
+}
+
 /**
  * Whether the text may nest deeper than `limit`: open flow brackets (outside quotes and comments), or a
  * line starting with more than `limit` columns of indentation and block indicators (`- - - …`, `? ? …`).
@@ -149,6 +162,12 @@ export function parseFile(
   }
   if (looksBinary(text)) {
     source.skippedReason = 'binary file: not analysed';
+    return emptyModel(source);
+  }
+  // Each `---` line starts a document: more of them than the cap means more documents.
+  if (documentMarkers(text, MAX_DOCUMENTS + 1) > MAX_DOCUMENTS) {
+    // Counted before parsing: 100,000 documents would take the parser seconds, only to be skipped.
+    source.skippedReason = `file has more than ${MAX_DOCUMENTS} YAML documents; only files with up to ${MAX_DOCUMENTS} are analysed`;
     return emptyModel(source);
   }
   if (nestingExceeds(text, MAX_NESTING)) {
