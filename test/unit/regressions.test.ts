@@ -64,6 +64,24 @@ describe('regressions', () => {
     assert.equal(m.workloads.length, 1);
   });
 
+  it('regression: fuzz hang-j0-s20251129-0007845 compact nested sequences after a key (`kind: - - - …`: the nesting guard counted indicators at line starts only; 3,000,000 levels took the parser 55 s and 3.2 GB, then V8 aborted out of memory)', () => {
+    const text = fixture('regressions/fuzz-hang-0007845-compact-nested-sequences.yaml');
+    const model = parseFile('pdb.yaml', text, new Catalog());
+    assert.match(model.source!.skippedReason ?? '', /nested more than \d+ levels/);
+    // The found input's size: 3,000,000 indicators on one line, also separated by tabs.
+    const stats = { documentParses: 0 };
+    for (const sep of [' ', '\t']) {
+      const huge = `apiVersion: apps/v1\nkind: ${`-${sep}`.repeat(3_000_000)}Deployment\n`;
+      const m = parseFile('huge.yaml', huge, new Catalog(), { stats });
+      assert.match(m.source!.skippedReason ?? '', /nested more than \d+ levels/);
+    }
+    assert.equal(stats.documentParses, 0, 'nothing handed to the YAML parser');
+    // A list item's dash and ordinary text with dashes stay fine.
+    const fine =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  note: "a - b - c"\n  list: |\n    - x\n';
+    assert.equal(parseFile('cm.yaml', fine, new Catalog()).source!.skippedReason, undefined);
+  });
+
   it('caps: 100,000 objects in one file are reported and not parsed; the cap counts `---` markers exactly', () => {
     const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n`;
     const huge = Array.from({ length: 100_000 }, (_, i) => `---\n${doc(i)}`).join('');
