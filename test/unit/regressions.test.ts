@@ -4,7 +4,12 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
-import { MAX_DOCUMENTS, MAX_NESTING, parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import {
+  MAX_DOCUMENTS,
+  MAX_NESTING,
+  MAX_SYNTAX_PROBLEMS,
+  parseFile,
+} from '../../server/src/advisor/parse/parse-file.js';
 import { fixture, lint, ofRule } from './helpers.js';
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -80,6 +85,23 @@ describe('regressions', () => {
     const fine =
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  note: "a - b - c"\n  list: |\n    - x\n';
     assert.equal(parseFile('cm.yaml', fine, new Catalog()).source!.skippedReason, undefined);
+  });
+
+  it('regression: fuzz memory-j0-s20240601-0000038 (block keys after a flow-style manifest: 60,026 YAML problems, 12 MB of diagnostics, 78 MB of parser errors kept) lists the first 100 and counts the rest', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `  k${i}: v${i}`).join('\n');
+    const text = `---\n{\n  apiVersion: "storage.k8s.io/v1",\n  kind: "StorageClass",\n  metadata: {name: "fast"},\n}\n\nx-many:\n${keys}\n`;
+    const model = parseFile('sc.yaml', text, new Catalog());
+    const problems = model.source!.syntaxErrors;
+    assert.equal(problems.length, MAX_SYNTAX_PROBLEMS + 1);
+    const more = Number(/^(\d+) more YAML problems/.exec(problems.at(-1)!.message)?.[1]);
+    assert.ok(more > 10_000, problems.at(-1)!.message);
+    assert.ok(problems.slice(0, -1).every((p) => p.severity === 'error'));
+    // The parsed document keeps a bounded number of the parser's own error objects.
+    assert.ok(model.source!.documents.every((d) => d.doc.errors.length <= MAX_SYNTAX_PROBLEMS));
+    assert.ok(
+      model.source!.documents.some((d) => d.doc.errors.length > 0),
+      'still known to have errors',
+    );
   });
 
   it('caps: 100,000 objects in one file are reported and not parsed; the cap counts `---` markers exactly', () => {

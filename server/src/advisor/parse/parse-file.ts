@@ -27,6 +27,8 @@ export const MAX_DOCUMENTS = 20_000;
  * fuzzing the language server with 10,000 nested `[`). Real manifests nest ~20 levels.
  */
 export const MAX_NESTING = 1000;
+/** YAML problems listed per file (the rest are counted in one last problem). */
+export const MAX_SYNTAX_PROBLEMS = 100;
 
 export interface ParseContext {
   source: SourceFile;
@@ -212,7 +214,12 @@ export function parseFile(
   for (const doc of docs) {
     for (const err of doc.errors) source.syntaxErrors.push(problem(locator, err, 'error'));
     for (const warn of doc.warnings) source.syntaxErrors.push(problem(locator, warn, 'warning'));
+    // The parser's error objects carry stack traces (~1.3 KB each): a document keeps a few (enough to know
+    // it has errors), not 60,000 of them.
+    doc.errors.length = Math.min(doc.errors.length, MAX_SYNTAX_PROBLEMS);
+    doc.warnings.length = Math.min(doc.warnings.length, MAX_SYNTAX_PROBLEMS);
   }
+  capSyntaxProblems(source);
   source.kind = classify(documents);
   const model = emptyModel(source);
   const ctx: ParseContext = { source, locator, catalog };
@@ -376,6 +383,28 @@ function cachedPart(use: ChunkUse, d: ParsedDocument, catalog: Catalog, build: (
     chunk.parts = { line: use.line, index: use.firstIndex, catalog, results: [] };
   const i = d.index - use.firstIndex;
   return (chunk.parts.results[i] ??= build());
+}
+
+/**
+ * Keeps the first MAX_SYNTAX_PROBLEMS YAML problems of a file and says how many more there are: a broken
+ * file can have one per token (60,000 for a 300 KB file found by fuzzing: 12 MB of diagnostics).
+ */
+function capSyntaxProblems(source: SourceFile): void {
+  const all = source.syntaxErrors;
+  if (all.length <= MAX_SYNTAX_PROBLEMS) return;
+  const errors = all.filter((e) => e.severity === 'error');
+  // Errors first: a file with errors is not analysed, warnings matter less.
+  const kept = [...errors, ...all.filter((e) => e.severity !== 'error')].slice(0, MAX_SYNTAX_PROBLEMS);
+  kept.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  const last = kept[kept.length - 1]!;
+  kept.push({
+    message: `${all.length - kept.length} more YAML problems after this one are not listed (${all.length} in all; fix these first)`,
+    range: last.range,
+    severity: errors.length > 0 ? 'error' : 'warning',
+  });
+  source.syntaxErrors = kept;
 }
 
 function problem(
