@@ -1,4 +1,6 @@
-// Bundles the three entry points: one file each for the VS Code client, the language server and the CLI.
+// Bundles the entry points: one file each for the VS Code client, the language server and the CLI, plus the
+// CLI's parse worker (dist/parse-worker.js, only the parser: a worker starts in ~0.1 s instead of ~0.4 s for
+// the whole CLI bundle with its Docker client).
 import process from 'node:process';
 import * as esbuild from 'esbuild';
 import { schemaValidatorsCode } from './scripts/schema-validators.mjs';
@@ -28,6 +30,9 @@ const precompiledSchemas = {
   },
 };
 
+// The CLI and its parse worker carry the same build id: a worker bundle from another build is not used.
+const cliBuild = { STATEFUL_HA_BUILD_ID: JSON.stringify(`${Date.now()}-${process.pid}`) };
+
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
   esbuild.build({
@@ -41,5 +46,12 @@ await Promise.all([
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    define: cliBuild,
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/cli/parse-worker.ts'],
+    outfile: 'dist/parse-worker.js',
+    define: cliBuild,
   }),
 ]);

@@ -1,13 +1,18 @@
 // `stateful-ha lint`: read the files, run the advisor once over all of them (one workspace index, so
 // cross-file references resolve), and return findings plus every input problem met on the way.
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Advisor } from '../advisor/advisor.js';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
 import type { Finding, Severity } from '../advisor/model/model.js';
+import type { FileModel } from '../advisor/model/workspace.js';
 import { MAX_FILE_BYTES } from '../advisor/parse/parse-file.js';
 import { RULES } from '../advisor/rules/index.js';
-import { describeFsError, discover } from './discover.js';
+import { describeFsError, discover, type DiscoveredFile } from './discover.js';
+import { parseInput, readInput } from './parse-input.js';
+import { parseInPool, poolAvailable } from './parse-pool.js';
+import { BUILD_ID, type ParseWorkerData } from './parse-protocol.js';
 
 /** A problem with the input (unreadable file, YAML syntax error, bad config): exit code 2. */
 export interface InputProblem {
@@ -66,15 +71,16 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   const notices: string[] = [];
 
   let config: AdvisorConfig = defaultConfig();
+  /** The configuration's text, for the parse workers to build the same catalog. */
+  let configSource: ParseWorkerData['config'];
   const configPath = await findConfig(paths, cwd, options.configPath);
   if (configPath) {
     try {
       const text = await fs.readFile(configPath, 'utf8');
-      const loaded = loadConfig(text, configPath, [
-        ...RULES.map((r) => r.meta.id),
-        'suppression-without-reason',
-      ]);
+      const knownRules = [...RULES.map((r) => r.meta.id), 'suppression-without-reason'];
+      const loaded = loadConfig(text, configPath, knownRules);
       config = loaded.config;
+      configSource = { text, path: configPath, knownRules };
       for (const p of loaded.problems) {
         problems.push({
           file: configPath,
@@ -96,39 +102,18 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   const { files, problems: walkProblems } = await discover(paths, config.ignorePaths, cwd);
   for (const p of walkProblems) problems.push({ file: p.path, line: 0, column: 0, message: p.message });
 
-  // Each file is parsed once: no per-document cache.
-  const advisor = new Advisor(config, { incremental: () => false });
+  // Each file is parsed once: no per-document cache. Without quick fixes to build, the YAML trees are
+  // dropped as soon as each file's model is built (less memory, less garbage collection).
+  const fixes = options.fixes ?? true;
+  const advisor = new Advisor(config, { incremental: () => false, keepTrees: () => fixes });
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
-  for (const f of files) {
-    let text: string;
-    try {
-      const st = await fs.stat(f.path);
-      if (!st.isFile()) {
-        // A FIFO or device would block or never end: only regular files are read.
-        problems.push({ file: f.display, line: 0, column: 0, message: 'not a regular file: not linted' });
-        continue;
-      }
-      if (st.size > maxBytes) {
-        problems.push({
-          file: f.display,
-          line: 0,
-          column: 0,
-          message: `file is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit: not linted`,
-        });
-        continue;
-      }
-      text = await fs.readFile(f.path, 'utf8');
-    } catch (e) {
-      problems.push({ file: f.display, line: 0, column: 0, message: `cannot read: ${describeFsError(e)}` });
-      continue;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    advisor.setFile(f.display, text);
-    const model = advisor.model(f.display)!;
+
+  /** The problems and notices of a file read and parsed, its model already in the advisor. */
+  const take = (f: DiscoveredFile, model: FileModel): void => {
     const source = model.source!;
     if (source.skippedReason) {
       problems.push({ file: f.display, line: 0, column: 0, message: source.skippedReason });
-      continue;
+      return;
     }
     // YAML errors matter in files we lint, in files named explicitly, and in files that look like compose
     // files or manifests; other broken YAML met in a folder scan (Helm templates…) is skipped silently.
@@ -151,11 +136,87 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
         notices.push(`${f.display}: ${describeOther(source.text)}; nothing to lint`);
       advisor.removeFile(f.display);
     }
+  };
+  const unreadable = (f: DiscoveredFile, message: string): void => {
+    problems.push({ file: f.display, line: 0, column: 0, message });
+  };
+
+  // Without trees to keep, the files can be read and parsed in worker threads: their models, plain data,
+  // are added here in discovery order, as the loop below would (the same output, byte for byte).
+  const workers = fixes ? 0 : poolSize(files);
+  if (workers > 0) {
+    const stats = await parseInPool(
+      files,
+      {
+        workers,
+        workerData: { buildId: BUILD_ID, maxBytes, config: configSource },
+        parseHere: (f) => parseInput(f, config.catalog, maxBytes),
+      },
+      (i, result) => {
+        const f = files[i]!;
+        if ('problem' in result) return unreadable(f, result.problem);
+        advisor.setModel(result.model);
+        take(f, result.model);
+      },
+    );
+    debug(
+      `parse pool: ${stats.workers} workers, ${files.length} files: ${stats.inWorkers} parsed in workers, ${stats.here} in the main thread${stats.failures.map((m) => `; ${m}`).join('')}`,
+    );
+  } else {
+    if (!fixes) debug(`parse pool: not used, ${files.length} files parsed in the main thread`);
+    for (const f of files) {
+      const read = readInput(f.path, maxBytes);
+      if ('problem' in read) {
+        unreadable(f, read.problem);
+        continue;
+      }
+      advisor.setFile(f.display, read.text);
+      take(f, advisor.model(f.display)!);
+    }
   }
 
   const linted = advisor.paths().length;
-  const { findings, failures } = advisor.analyze(undefined, { fixes: options.fixes ?? true });
+  const { findings, failures } = advisor.analyze(undefined, { fixes });
   return { findings, files: linted, problems, notices, ruleFailures: failures };
+}
+
+/**
+ * Below this many files (and bytes), starting workers (~0.1 s CPU each) costs more than it saves: parsing
+ * takes ~6 ms per 4 KB file on one core. Measured break-even: see parsePoolBreakEven in the report.
+ */
+const MIN_POOL_FILES = 200;
+const MIN_POOL_BYTES = 2 * 1024 * 1024;
+const MAX_POOL_WORKERS = 4;
+
+/**
+ * How many parse workers to start for these files: none for a small workspace or a single core, else one
+ * per core up to 4. `STATEFUL_HA_WORKERS=N` overrides (0: parse in the main thread; for tests and timing).
+ */
+function poolSize(files: DiscoveredFile[]): number {
+  if (files.length === 0 || !poolAvailable()) return 0;
+  const forced = process.env.STATEFUL_HA_WORKERS;
+  if (forced !== undefined && forced !== '') {
+    const n = Number(forced);
+    if (Number.isInteger(n) && n >= 0) return Math.min(n, files.length);
+  }
+  const cores = Math.min(availableParallelism(), MAX_POOL_WORKERS);
+  if (cores < 2) return 0;
+  if (files.length < MIN_POOL_FILES) {
+    let bytes = 0;
+    for (const f of files) {
+      try {
+        bytes += statSync(f.path).size;
+      } catch {
+        // reported when read
+      }
+    }
+    if (bytes < MIN_POOL_BYTES) return 0;
+  }
+  return cores;
+}
+
+function debug(message: string): void {
+  if (process.env.STATEFUL_HA_DEBUG) process.stderr.write(`debug: ${message}\n`);
 }
 
 function looksRelevant(path: string, text: string): boolean {

@@ -1,0 +1,33 @@
+// Entry point of a `stateful-ha lint` parse worker (bundled on its own as dist/parse-worker.js, started by
+// parse-pool.ts): reads and parses the batches of files it is sent and posts their released models back.
+// The catalog is rebuilt here from the same configuration text, so the models are those of the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { defaultConfig, loadConfig } from '../advisor/config/config.js';
+import { parseInput, toWire } from './parse-input.js';
+import { BUILD_ID, type BatchReply, type BatchRequest, type ParseWorkerData } from './parse-protocol.js';
+
+if (parentPort) {
+  const port = parentPort;
+  const data = workerData as ParseWorkerData;
+  if (data.buildId !== BUILD_ID)
+    throw new Error(
+      `parse worker from another build (${BUILD_ID}, the CLI is ${data.buildId}): run npm run build`,
+    );
+  const catalog = data.config
+    ? loadConfig(data.config.text, data.config.path, data.config.knownRules).config.catalog
+    : defaultConfig().catalog;
+  // For the tests only: this worker dies (exit code 70) when sent a file whose path contains this text.
+  const crashOn = process.env.STATEFUL_HA_TEST_WORKER_CRASH;
+  port.on('message', (request: BatchRequest) => {
+    if (crashOn && request.files.some((f) => f.display.includes(crashOn))) process.exit(70);
+    try {
+      const results = request.files.map((file) => toWire(parseInput(file, catalog, data.maxBytes)));
+      port.postMessage({ id: request.id, results } satisfies BatchReply); // throws if a model cannot be cloned
+    } catch (e) {
+      port.postMessage({
+        id: request.id,
+        error: e instanceof Error ? e.message : String(e),
+      } satisfies BatchReply);
+    }
+  });
+}
