@@ -4,10 +4,20 @@ import { analyze } from '../../server/src/advisor/analyze.js';
 import { buildIndex } from '../../server/src/advisor/index/build-index.js';
 import { parseFile } from '../../server/src/advisor/parse/parse-file.js';
 import type { Finding, Severity, TextEdit } from '../../server/src/advisor/model/model.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
+
+/** The `*.yml`/`*.yaml` files below a folder, sorted, depth first. */
+export function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
+    });
+}
 
 export function fixture(rel: string): string {
   return readFileSync(join(FIXTURES, rel), 'utf8');

@@ -3,7 +3,7 @@
 // and fixes of a whole-file parse, also for the documents after the edit whose lines shift; lazy quick
 // fixes (built only when asked for) equal the fixes built for every finding.
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isNode, visit } from 'yaml';
@@ -11,17 +11,9 @@ import { Advisor } from '../../server/src/advisor/advisor.js';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
 import type { FileModel } from '../../server/src/advisor/model/workspace.js';
 import { DocumentCache, parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import { yamlFiles } from './helpers.js';
 
 const EXAMPLES = join(__dirname, '../../examples/kubernetes');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
-    });
-}
 
 /** The example manifests (StatefulSets, StorageClasses, PDBs, Velero…) as one multi-document file. */
 const MANIFEST = yamlFiles(EXAMPLES)

@@ -7,18 +7,9 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Advisor, type AdvisorOptions } from '../../server/src/advisor/advisor.js';
 import type { Finding } from '../../server/src/advisor/model/model.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, yamlFiles } from './helpers.js';
 
 const ROOT = join(__dirname, '../..');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
-    });
-}
 
 /** Every fixture folder and the examples, each one workspace (cross-file references resolve inside it). */
 const WORKSPACES = [
