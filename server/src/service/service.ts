@@ -52,6 +52,8 @@ export const MIN_DEBOUNCE_MS = 15;
  * run and files published): requests are answered while a big workspace is indexed.
  */
 const SLICE_MS = 20;
+/** The longest a code action request waits for the pass that brings its document's fixes. */
+const CODE_ACTIONS_WAIT_MS = 1000;
 /** Publications a pass sends before it waits for them to be written (see `ServiceHost.publishDiagnostics`). */
 const PUBLISH_BATCH = 50;
 
@@ -549,10 +551,17 @@ export class LanguageService {
     const uri = canonicalUri(params.textDocument.uri);
     if (!this.settings.enable) return [];
     // A file just opened was analysed closed, without its trees: its fixes come with the pass its opening
-    // scheduled (as do those of a text edited since the last pass). Run that pass now.
+    // scheduled (as do those of a text edited since the last pass). Run that pass now — but wait for it at
+    // most CODE_ACTIONS_WAIT_MS: while a big workspace is first indexed, a pass takes tens of seconds.
     const open = this.open.get(uri);
-    if (open && (this.pending.has(uri) || this.dirty.has(uri))) await this.flush();
-    else if (open && this.running && this.published.get(uri)?.version !== open.version) await this.running;
+    let pass: Promise<void> | undefined;
+    if (open && (this.pending.has(uri) || this.dirty.has(uri))) pass = this.flush();
+    else if (open && this.published.get(uri)?.version !== open.version) pass = this.running;
+    if (pass) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([pass, new Promise((r) => (timer = setTimeout(r, CODE_ACTIONS_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     const published = this.diagnostics(uri);
     // The client's copies of those diagnostics may predate the fixes: take the published ones instead.
     const context = params.context.diagnostics.map((d) =>
