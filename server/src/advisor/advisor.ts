@@ -8,6 +8,7 @@ import { buildIndex, indexSteps } from './index/build-index.js';
 import type { ObjectBase, Severity } from './model/model.js';
 import { isSharedObject, type FileModel, type WorkspaceIndex } from './model/workspace.js';
 import { DocumentCache, parseFile, releaseTrees } from './parse/parse-file.js';
+import { finish } from './steps.js';
 
 export interface AdvisorStats {
   /** Files parsed since creation (a counter: proves unchanged files are not re-parsed). */
@@ -84,7 +85,7 @@ export class Advisor {
     return true;
   }
 
-  /** Adds or replaces a model built elsewhere (a live cluster snapshot). */
+  /** Adds or replaces a model built elsewhere (a live cluster snapshot, a file parsed in a CLI worker). */
   setModel(model: FileModel): void {
     this.models.set(model.path, model);
     this.cachedIndex = undefined;
@@ -114,17 +115,12 @@ export class Advisor {
   }
 
   index(): WorkspaceIndex {
-    if (!this.cachedIndex) {
-      this.cachedIndex = buildIndex([...this.models.values()], this.catalog);
-      this.lastIndex = this.cachedIndex;
-      this.stats.indexBuilds++;
-    }
-    return this.cachedIndex;
+    return finish(this.indexSteps());
   }
 
   /**
-   * The index in steps, for a caller that yields between them (a whole workspace's index takes ~0.5 s per
-   * 5,000 files). Files set meanwhile invalidate the result as usual: the next `index()` builds anew.
+   * The index, built in steps for a caller that yields between them (a whole workspace's index takes
+   * ~0.5 s per 5,000 files). Files set meanwhile invalidate the result: the next call builds anew.
    */
   *indexSteps(): Generator<void, WorkspaceIndex, void> {
     if (this.cachedIndex) return this.cachedIndex;

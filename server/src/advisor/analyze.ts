@@ -6,6 +6,7 @@ import type { Finding, Fix, Severity, SourceFile } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
 import { RULES } from './rules/index.js';
 import type { Report, Rule } from './rules/rule.js';
+import { finish } from './steps.js';
 
 export const SUPPRESSION_WITHOUT_REASON = 'suppression-without-reason';
 
@@ -42,11 +43,7 @@ export interface AnalysisResult {
 }
 
 export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): AnalysisResult {
-  const steps = analysisSteps(index, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return finish(analysisSteps(index, options));
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { Advisor } from '../advisor/advisor.js';
+import { runSliced } from '../advisor/steps.js';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
 import type { Finding, Severity, SourceFile } from '../advisor/model/model.js';
 import { RULES } from '../advisor/rules/index.js';
@@ -636,15 +637,6 @@ function timeSlicer(ms: number): () => Promise<void> {
     await new Promise((r) => setImmediate(r));
     last = performance.now();
   };
-}
-
-/** Runs a generator of work steps to its result, awaiting `slice` between steps. */
-async function runSliced<T>(steps: Generator<void, T, void>, slice: () => Promise<void>): Promise<T> {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await slice();
-  }
 }
 
 /** A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON). */

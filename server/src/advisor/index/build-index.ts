@@ -23,6 +23,7 @@ import type {
 import type { FileModel, WorkspaceIndex } from '../model/workspace.js';
 import { isStateful } from '../parse/kubernetes.js';
 import { selectorMatches } from './selectors.js';
+import { finish } from '../steps.js';
 
 const NON_DR_KINDS = new Set([
   'StorageClass',
@@ -33,11 +34,7 @@ const NON_DR_KINDS = new Set([
 ]);
 
 export function buildIndex(models: FileModel[], catalog?: Catalog): WorkspaceIndex {
-  const steps = indexSteps(models, catalog);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return finish(indexSteps(models, catalog));
 }
 
 /** Files, then workloads, handled between two yields of `indexSteps`. */
