@@ -214,8 +214,9 @@ export class Advisor {
       cache = this.caches.get(path);
       if (!cache) this.caches.set(path, (cache = new DocumentCache()));
     } else this.caches.delete(path);
-    const model = parseFile(path, text, this.catalog, { cache, stats: this.stats });
-    if (!this.keepTrees(path)) this.release(model);
+    const keep = this.keepTrees(path);
+    const model = parseFile(path, text, this.catalog, { cache, stats: this.stats, fast: !keep && !cache });
+    if (!keep) this.release(model);
     return model;
   }
 

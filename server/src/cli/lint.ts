@@ -99,7 +99,9 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     }
   }
 
+  const started = performance.now();
   const { files, problems: walkProblems } = await discover(paths, config.ignorePaths, cwd);
+  debug(`discovered ${files.length} files in ${Math.round(performance.now() - started)} ms`);
   for (const p of walkProblems) problems.push({ file: p.path, line: 0, column: 0, message: p.message });
 
   // Each file is parsed once: no per-document cache. Without quick fixes to build, the YAML trees are
@@ -176,7 +178,10 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   }
 
   const linted = advisor.paths().length;
+  const parsed = performance.now();
+  debug(`read and parsed in ${Math.round(parsed - started)} ms`);
   const { findings, failures } = advisor.analyze(undefined, { fixes });
+  debug(`indexed and analysed in ${Math.round(performance.now() - parsed)} ms`);
   return { findings, files: linted, problems, notices, ruleFailures: failures };
 }
 

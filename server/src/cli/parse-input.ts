@@ -49,7 +49,7 @@ export function parseInput(
 ): ParsedInput {
   const read = readInput(file.path, maxBytes);
   if ('problem' in read) return read;
-  const model = parseFile(file.display, read.text, catalog);
+  const model = parseFile(file.display, read.text, catalog, { fast: true });
   releaseTrees(model);
   return { model };
 }

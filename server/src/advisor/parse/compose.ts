@@ -377,26 +377,14 @@ function lastOfEachKey(pairs: Pair<Node, Node>[]): Pair<Node, Node>[] {
   return pairs.filter((p) => last.get(keyOf(p)) === p);
 }
 
-/** Range of a node's value, without the trailing newline/blank lines the parser includes for block collections. */
+/** Range of a node's content (see `Locator.node`). */
 function nodeRange(ctx: ParseContext, node: Node | undefined, fallback: SourceRange): SourceRange {
-  const r = node?.range;
-  if (!r) return fallback;
-  return ctx.locator.at(r[0], trimmedEnd(ctx.source.text, r[0], r[1]));
+  return node?.range ? ctx.locator.node(node) : fallback;
 }
 
-/** Range from a pair's key to the end of its value, trailing whitespace excluded. */
+/** Range from a pair's key to the end of its value (see `Locator.pair`). */
 function pairRange(ctx: ParseContext, pair: Pair<Node, Node>): SourceRange {
-  const k = (pair.key as Node | null)?.range;
-  const v = (pair.value as Node | null)?.range;
-  if (!k) return nodeRange(ctx, pair.value ?? undefined, ctx.locator.at(0, 0));
-  const end = v && v[1] >= k[1] ? v[1] : k[1];
-  return ctx.locator.at(k[0], trimmedEnd(ctx.source.text, k[0], end));
-}
-
-function trimmedEnd(text: string, start: number, end: number): number {
-  let e = Math.min(end, text.length);
-  while (e > start && /\s/.test(text[e - 1]!)) e--;
-  return e;
+  return ctx.locator.pair(pair);
 }
 
 /** Last line of defence: a surprise in one service must not lose the rest of the file. */

@@ -1,7 +1,16 @@
 // One entry point from text to model: parse the YAML once (all documents, with positions), classify the
 // file by content (compose: a top-level `services` map; Kubernetes: documents with apiVersion + kind),
 // and hand each document to the parser of its kind.
-import { LineCounter, isMap, isNode, parseAllDocuments, visit, type Document } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isNode,
+  isScalar,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Catalog } from '../catalog/catalog.js';
 import type {
   FileKind,
@@ -11,9 +20,11 @@ import type {
   SyntaxProblem,
   Workload,
 } from '../model/model.js';
+import type { SourceRange } from '../model/source.js';
 import type { FileModel } from '../model/workspace.js';
-import { Locator, get, str } from '../yaml/nodes.js';
+import { Locator, contentEnd, get, str } from '../yaml/nodes.js';
 import { parseComposeFile } from './compose.js';
+import { parseFast } from './fast-yaml.js';
 import { parseKubernetesDocument } from './kubernetes.js';
 import { resolveCommentSuppressions } from './suppression-comments.js';
 
@@ -44,6 +55,12 @@ export interface ParseOptions {
    * document): documents whose text is unchanged are not parsed again, and their model parts are reused.
    */
   cache?: DocumentCache;
+  /**
+   * Read-only parse: try the fast path (`parseFast`) before the `yaml` parser. Its trees carry what the
+   * advisor reads but not the trailing-comment extents quick fixes edit with: for files whose trees are
+   * released after parsing (the CLI without fixes, a workspace's closed files).
+   */
+  fast?: boolean;
   /** Counters to add to: `documentParses` counts YAML documents handed to the parser. */
   stats?: { documentParses: number };
 }
@@ -189,7 +206,7 @@ export function parseFile(
       docs = chunked.docs;
       chunkOf = chunked.uses;
     } else {
-      docs = parseAll(text);
+      docs = (options.fast ? parseFast(text) : undefined) ?? parseAll(text);
       if (options.stats) options.stats.documentParses += docs.length;
     }
   } catch (e) {
@@ -208,7 +225,7 @@ export function parseFile(
   const documents: ParsedDocument[] = docs.map((doc, index) => ({
     index,
     doc,
-    range: locator.at(doc.range?.[0] ?? 0, doc.range?.[2] ?? doc.range?.[1] ?? 0),
+    range: documentRange(locator, doc, text),
   }));
   source.documents = documents;
   for (const doc of docs) {
@@ -246,6 +263,20 @@ export function parseFile(
   }
   model.commentSuppressions = resolveCommentSuppressions(source, [...model.workloads, ...model.objects]);
   return model;
+}
+
+/**
+ * A document's range: from its `---` (or its content, when it has no marker) to the end of its content;
+ * comments before the next document are not part of it.
+ */
+function documentRange(locator: Locator, doc: Document.Parsed, text: string): SourceRange {
+  const r = doc.range ?? [0, 0, 0];
+  const contents = doc.contents as Node | null;
+  if (!contents?.range || (isScalar(contents) && contents.range[0] === contents.range[1])) {
+    return locator.at(r[0], doc.directives?.docStart ? Math.min(r[0] + 3, text.length) : r[0]);
+  }
+  const start = doc.directives?.docStart ? r[0] : contents.range[0];
+  return locator.at(start, Math.max(start, contentEnd(contents)));
 }
 
 /**

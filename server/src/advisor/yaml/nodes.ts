@@ -42,19 +42,42 @@ export class Locator {
     };
   }
 
-  /** Range of a node's value (without trailing comments/whitespace). */
+  /** Range of a node's content (without trailing comments/whitespace). */
   node(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
     const r = node?.range;
     if (!r) return fallback ?? this.at(0, 0);
-    return this.at(r[0], this.trimEnd(r[0], r[1]));
+    return this.at(r[0], this.trimEnd(r[0], contentEnd(node!)));
   }
 
   /** Range of a pair: from its key to the end of its value. */
   pair(pair: Pair): SourceRange {
     const k = (pair.key as Node | null)?.range;
-    const v = (pair.value as Node | null)?.range;
     if (!k) return this.node(pair.value as Node);
-    return this.at(k[0], this.trimEnd(k[0], v ? v[1] : k[1]));
+    const value = pair.value as Node | null;
+    const end = value?.range ? contentEnd(value) : k[1];
+    return this.at(k[0], this.trimEnd(k[0], Math.max(end, k[1])));
+  }
+}
+
+/**
+ * Where a node's content ends. The parser's range of a block collection also holds the comment lines
+ * after its last item, by rules of its own (indentation, which collection is open); a finding's range
+ * ends with the last item's content instead, the same however the file was parsed. An empty last value
+ * (`key:`, `-`) ends where the parser places the empty node: after its indicator and the spaces after it.
+ */
+export function contentEnd(node: Node): number {
+  let n = node;
+  for (;;) {
+    if ((isMap(n) || isSeq(n)) && !n.flow && n.items.length > 0) {
+      const last = n.items[n.items.length - 1];
+      const next = (isPair(last) ? (last.value ?? last.key) : last) as Node | null;
+      if (next?.range) {
+        if (isScalar(next) && next.range[0] === next.range[1]) return next.range[0];
+        n = next;
+        continue;
+      }
+    }
+    return n.range![1];
   }
 }
 

@@ -1,0 +1,307 @@
+// A fast path to the same `yaml` trees for plain files. `js-yaml`'s event parser (`parseEvents`, which gives
+// each node's source offsets) reads YAML ~5× faster than the `yaml` parser, whose CST keeps every token
+// for quick fixes to edit with; a read-only pass needs none of that. The trees built here are `yaml` nodes
+// with the starts, content ends (`contentEnd`), values and styles the `yaml` composer gives, so everything
+// downstream is unchanged; `test/unit/fast-yaml.test.ts` checks them against the `yaml` parse node by node
+// (corpora and mutated generated workspaces), and the models built from both.
+//
+// Not reproduced: how far a node's range runs over trailing comment lines (`range[2]`, and `range[1]` of
+// block collections), which only quick fixes read; files whose trees are kept for fixes use the `yaml`
+// parser. Anything outside the subset proven equal is left to the `yaml` parser: undefined is returned
+// for syntax errors (the `yaml` parser reports them, with recovery), anchors, aliases, tags, directives,
+// explicit keys, document end markers, complex keys, empty nodes in flow collections and implicit pairs
+// in flow sequences.
+import {
+  EVENT_ALIAS,
+  EVENT_DOCUMENT,
+  EVENT_MAPPING,
+  EVENT_POP,
+  EVENT_SCALAR,
+  SCALAR_STYLE_DOUBLE_QUOTED,
+  SCALAR_STYLE_FOLDED_BLOCK,
+  SCALAR_STYLE_LITERAL_BLOCK,
+  SCALAR_STYLE_PLAIN,
+  SCALAR_STYLE_SINGLE_QUOTED,
+  getScalarValue,
+  parseEvents,
+  type Event,
+  type ScalarEvent,
+} from 'js-yaml';
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node, type ScalarTag } from 'yaml';
+
+/** Thrown inside the builder when the input leaves the proven subset; never escapes `parseFast`. */
+class NotFast extends Error {}
+
+type Range = [number, number, number];
+
+/** Plain scalar resolution of the `yaml` core schema (the tags the composer tests, in its order). */
+const referenceDocument = new Document();
+const plainTags = (referenceDocument.schema.tags as ScalarTag[]).filter(
+  (t) => (t.default === true || t.default === 'key') && t.test !== undefined,
+);
+const docOptions = referenceDocument.options;
+
+/**
+ * The documents of `text` as the `yaml` parser composes them (`uniqueKeys: false`), or undefined when the
+ * text needs the `yaml` parser itself.
+ */
+export function parseFast(text: string): Document.Parsed[] | undefined {
+  // Directives (`%YAML`, `%TAG`) change how documents read; `...` ends one. Both are rare: full parser.
+  if (/^(?:%|\.\.\.(?:[ \t\r\n]|$))/m.test(text)) return undefined;
+  let events: Event[];
+  try {
+    events = parseEvents(text, {});
+  } catch {
+    return undefined;
+  }
+  try {
+    return new Builder(text, events).documents();
+  } catch (e) {
+    if (e instanceof NotFast) return undefined;
+    throw e;
+  }
+}
+
+interface Open {
+  node: YAMLMap | YAMLSeq;
+  flow: boolean;
+  /** A map's key waiting for its value. */
+  key?: Scalar;
+}
+
+class Builder {
+  private i = 0;
+  private readonly markers: number[] = [];
+  private nextMarker = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly events: Event[],
+  ) {
+    const re = /^---(?=[ \t\r\n]|$)/gm;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) this.markers.push(m.index);
+  }
+
+  documents(): Document.Parsed[] {
+    const docs: Document.Parsed[] = [];
+    const events = this.events;
+    while (this.i < events.length) {
+      const e = events[this.i++]!;
+      if (e.type !== EVENT_DOCUMENT) throw new NotFast();
+      if (e.explicitEnd || e.directives.length > 0) throw new NotFast();
+      const marker = e.explicitStart ? this.takeMarker() : undefined;
+      const contents = this.node(undefined, marker === undefined ? 0 : marker + 3);
+      if (events[this.i++]?.type !== EVENT_POP) throw new NotFast();
+      docs.push(this.document(contents, marker));
+    }
+    // A file of comments only is one empty document to the `yaml` parser and none to `js-yaml`.
+    if (docs.length === 0 || this.nextMarker !== this.markers.length) throw new NotFast();
+    return docs;
+  }
+
+  private takeMarker(): number {
+    const m = this.markers[this.nextMarker++];
+    if (m === undefined) throw new NotFast();
+    return m;
+  }
+
+  private document(contents: Node, marker: number | undefined): Document.Parsed {
+    const doc = new Document(undefined, { uniqueKeys: false }) as Document.Parsed;
+    doc.contents = contents as Document.Parsed['contents'];
+    const r = contents.range!;
+    doc.range = [marker ?? r[0], r[1], r[2]];
+    if (marker !== undefined) doc.directives.docStart = true;
+    return doc;
+  }
+
+  /**
+   * The node whose event is next. `emptyAt`: where an empty node sits (the `yaml` composer puts it after
+   * the indicator and the spaces that follow it).
+   */
+  private node(parent: Open | undefined, emptyAt: number, atKey = false): Node {
+    const e = this.events[this.i++];
+    if (!e) throw new NotFast();
+    if (e.type === EVENT_ALIAS || e.type === EVENT_DOCUMENT || e.type === EVENT_POP) throw new NotFast();
+    if (e.anchorStart >= 0 || e.tagStart >= 0) throw new NotFast();
+    if (e.type === EVENT_SCALAR) return this.scalar(e, parent, emptyAt, atKey);
+    if (atKey) throw new NotFast();
+    const flow = e.style === 2;
+    const text = this.text;
+    if (flow && text[e.start] !== (e.type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
+    const node = e.type === EVENT_MAPPING ? new YAMLMap() : new YAMLSeq();
+    if (flow) node.flow = true;
+    const open: Open = { node, flow };
+    let end = flow ? e.start + 1 : e.start;
+    if (node instanceof YAMLMap) {
+      while (this.events[this.i]?.type !== EVENT_POP) {
+        const keyAt =
+          this.events[this.i]?.type === EVENT_SCALAR ? (this.events[this.i] as ScalarEvent).valueStart : -1;
+        if (keyAt < 0 || (!flow && this.explicitKey(keyAt))) throw new NotFast();
+        const key = this.node(open, -1, true) as Scalar;
+        if (key.range![1] - key.range![0] > 1024) throw new NotFast();
+        const value = this.node(open, this.afterIndicator(key.range![1], ':'));
+        node.items.push(new Pair(key, value));
+        end = value.range![flow ? 1 : 2];
+      }
+    } else {
+      while (this.events[this.i]?.type !== EVENT_POP) {
+        const item = this.node(open, flow ? -1 : this.afterIndicator(this.skipToContent(end), '-'));
+        node.items.push(item);
+        end = item.range![flow ? 1 : 2];
+      }
+    }
+    this.i++;
+    if (flow) {
+      const close = this.skipToContent(node.items.length > 0 ? end : e.start + 1);
+      if (text[close] === ',') {
+        const after = this.skipToContent(close + 1);
+        if (text[after] !== (node instanceof YAMLMap ? '}' : ']')) throw new NotFast();
+        end = after + 1;
+      } else if (text[close] === (node instanceof YAMLMap ? '}' : ']')) end = close + 1;
+      else throw new NotFast();
+      node.range = [e.start, end, parent && !parent.flow ? this.lineEnd(end) : end];
+    } else {
+      node.range = [e.start, end, end];
+    }
+    return node;
+  }
+
+  private scalar(e: ScalarEvent, parent: Open | undefined, emptyAt: number, atKey: boolean): Scalar {
+    const text = this.text;
+    const inFlow = parent?.flow === true;
+    let range: Range;
+    let scalar: Scalar;
+    if (e.valueStart < 0) {
+      // An empty node: only where the composer's position is known (after `:`/`-`/`---`).
+      if (e.style !== SCALAR_STYLE_PLAIN || emptyAt < 0 || inFlow || atKey) throw new NotFast();
+      scalar = new Scalar(null);
+      scalar.source = '';
+      scalar.range = [emptyAt, emptyAt, emptyAt];
+      scalar.type = Scalar.PLAIN;
+      return scalar;
+    }
+    const value = getScalarValue(text, e);
+    switch (e.style) {
+      case SCALAR_STYLE_PLAIN: {
+        scalar = resolvePlain(value, atKey);
+        scalar.type = Scalar.PLAIN;
+        range = [e.valueStart, e.valueEnd, 0];
+        break;
+      }
+      case SCALAR_STYLE_SINGLE_QUOTED:
+      case SCALAR_STYLE_DOUBLE_QUOTED: {
+        scalar = new Scalar(value);
+        scalar.type = e.style === SCALAR_STYLE_SINGLE_QUOTED ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
+        range = [e.valueStart - 1, e.valueEnd + 1, 0];
+        break;
+      }
+      case SCALAR_STYLE_LITERAL_BLOCK:
+      case SCALAR_STYLE_FOLDED_BLOCK: {
+        if (atKey || inFlow) throw new NotFast();
+        scalar = new Scalar(value);
+        scalar.type = e.style === SCALAR_STYLE_LITERAL_BLOCK ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED;
+        const header = blockHeader(text, e.valueStart);
+        range = [header, e.valueEnd, e.valueEnd];
+        break;
+      }
+      default:
+        throw new NotFast();
+    }
+    scalar.source = value;
+    // Keys and flow items end where their text does; a block value's range runs to its line's end.
+    if (range[2] === 0) range[2] = atKey || inFlow ? range[1] : this.lineEnd(range[1]);
+    scalar.range = range;
+    return scalar;
+  }
+
+  /** Whether the key at `offset` follows a `?` (an explicit key). */
+  private explicitKey(offset: number): boolean {
+    let i = offset - 1;
+    while (i >= 0 && (this.text[i] === ' ' || this.text[i] === '\t')) i--;
+    return this.text[i] === '?';
+  }
+
+  /** After the indicator at or after `offset` (spaces before it) and the spaces after it. */
+  private afterIndicator(offset: number, indicator: string): number {
+    const text = this.text;
+    let i = offset;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] !== indicator) throw new NotFast();
+    i++;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    return i;
+  }
+
+  /** The next offset at or after `offset` that is not whitespace or a comment. */
+  private skipToContent(offset: number): number {
+    const text = this.text;
+    let i = offset;
+    for (;;) {
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
+      else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 ? text.length : nl;
+      } else return i;
+    }
+  }
+
+  /** A block value's end: past the spaces and comment that follow it on its line, and the line break. */
+  private lineEnd(offset: number): number {
+    const text = this.text;
+    let i = offset;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    }
+    if (text[i] === '\r' && text[i + 1] === '\n') return i + 2;
+    if (text[i] === '\n') return i + 1;
+    return i;
+  }
+}
+
+/**
+ * The core schema tag of each plain scalar text seen (null: a string), so the same texts (keys, mostly)
+ * are not tested against every tag's expression again. Emptied when it grows past 20,000 texts.
+ */
+const tagOfPlainKey = new Map<string, ScalarTag | null>();
+const tagOfPlainValue = new Map<string, ScalarTag | null>();
+
+/** A plain scalar's value as the `yaml` core schema resolves it (first tag whose test matches, else a string). */
+function resolvePlain(source: string, atKey: boolean): Scalar {
+  const seen = atKey ? tagOfPlainKey : tagOfPlainValue;
+  let tag = seen.get(source);
+  if (tag === undefined) {
+    tag =
+      plainTags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test!.test(source)) ??
+      null;
+    if (seen.size >= 20_000) seen.clear();
+    seen.set(source, tag);
+  }
+  if (tag === null) return new Scalar(source);
+  let failed = false;
+  const res = tag.resolve(
+    source,
+    () => {
+      failed = true;
+    },
+    docOptions,
+  );
+  if (failed) throw new NotFast();
+  const scalar = isScalar(res) ? res : new Scalar(res);
+  if (tag.format) scalar.format = tag.format;
+  return scalar;
+}
+
+/** Where a block scalar's header (`|`, `>-`, …) sits: on the line before its content. */
+function blockHeader(text: string, contentStart: number): number {
+  const lineEnd = text.lastIndexOf('\n', contentStart - 1);
+  if (lineEnd < 0) throw new NotFast();
+  const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+  const line = text.slice(lineStart, lineEnd);
+  const m = /(?:^|[ \t])([|>][0-9+-]{0,2})[ \t]*(?:#.*)?\r?$/.exec(line);
+  if (!m) throw new NotFast();
+  return lineStart + m.index + m[0].indexOf(m[1]!);
+}
