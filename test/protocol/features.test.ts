@@ -112,6 +112,40 @@ describe('quick fixes', () => {
     client.change(ws.uri('storage/class.yaml'), STORAGE_CLASS);
   });
 
+  it("shows a large document's diagnostics first, then its quick fixes (read again with its trees)", async () => {
+    const uri = ws.uri('db/large.yaml');
+    const padding = Array.from(
+      { length: 80 },
+      (_, i) =>
+        `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\ndata:\n  note: "${'x'.repeat(160)}"\n`,
+    ).join('');
+    const text = `${CASSANDRA.trimEnd()}\n${padding}`;
+    assert.ok(text.length >= 16 * 1024, `${text.length} characters`);
+    const fixCount = (d: Diagnostic) => (d.data as { fixes?: unknown[] } | undefined)?.fixes?.length ?? 0;
+    const published: Diagnostic[][] = [];
+    const withFixes = client.waitFor(uri, (ds) => {
+      published.push(ds);
+      return ds.some((d) => d.code === 'missing-disruption-budget' && fixCount(d) > 0);
+    });
+    client.open(uri, text);
+    const ds = await withFixes;
+    // The first publication has every finding but no fixes (the document was read without its trees).
+    assert.ok(published.length >= 2, `${published.length} publications`);
+    assert.deepEqual(codes(published[0]!).sort(), codes(ds).sort());
+    assert.equal(published[0]!.filter((d) => fixCount(d) > 0).length, 0);
+    // A code action asked with the first publication's copy still gets the fix.
+    const early = published[0]!.find((d) => d.code === 'missing-disruption-budget')!;
+    const actions = (await client.codeActions(uri, early.range, [early])) ?? [];
+    const fix = actions.find(
+      (a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === 'missing-disruption-budget',
+    );
+    assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
+    const fixed = TestClient.applyEdit(fix.edit, { [uri]: text })[uri]!;
+    assert.ok(parses(fixed), fixed);
+    assert.match(fixed, /# Cassandra ring/);
+    client.close(uri);
+  });
+
   it('offers no stale fixes for an older version', async () => {
     const uri = ws.uri('compose.yaml');
     client.open(uri, COMPOSE);
