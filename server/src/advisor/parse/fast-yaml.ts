@@ -56,9 +56,9 @@ export function parseFast(text: string): Document.Parsed[] | undefined {
   }
   try {
     return new Builder(text, events).documents();
-  } catch (e) {
-    if (e instanceof NotFast) return undefined;
-    throw e;
+  } catch {
+    // NotFast, or anything unforeseen (a stack overflow on deep nesting): the `yaml` parser decides.
+    return undefined;
   }
 }
 
