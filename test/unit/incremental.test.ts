@@ -155,3 +155,74 @@ describe('lazy quick fixes', () => {
     assert.deepEqual(advisor.analyze(), all, 'fixes are built by default');
   });
 });
+
+/** The `metadata:` block of a document indented by 4 instead of 2, each line as long as before. */
+function reindentMetadata(doc: string): string {
+  return doc.replace(/^metadata:\n((?: {2}\S.*\n)+)/m, (_m, block: string) => {
+    const lines = block.split('\n').filter((l) => l !== '');
+    return `metadata:\n${lines.map((l) => `  ${l.slice(0, -2)}`).join('\n')}\n`;
+  });
+}
+
+describe('fix cache', () => {
+  const withFixes = (a: { findings: { fixes: unknown[] }[] }) => a.findings.filter((f) => f.fixes.length > 0);
+
+  it('an edit in one document rebuilds only the fixes of that document; all fixes equal a fresh run', () => {
+    const advisor = new Advisor();
+    advisor.setFile(PATH, MANIFEST);
+    const first = advisor.analyze();
+    const fixable = withFixes(first).length;
+    assert.ok(fixable >= 5, `${fixable} findings with fixes`);
+    assert.equal(advisor.stats.fixBuilds, fixable);
+    // Same text again: every fix from the cache.
+    assert.deepEqual(advisor.analyze(), first);
+    assert.equal(advisor.stats.fixBuilds, fixable);
+    // One value in one document: its findings' fixes are rebuilt, the others reused.
+    const edited = MANIFEST.replace(/replicas: 3\b/, 'replicas: 2');
+    advisor.setFile(PATH, edited);
+    const before = advisor.stats.fixBuilds;
+    assert.deepEqual(advisor.analyze(), fresh(edited));
+    const rebuilt = advisor.stats.fixBuilds - before;
+    assert.ok(rebuilt >= 1 && rebuilt < fixable / 2, `${rebuilt} of ${fixable} rebuilt`);
+  });
+
+  it('whatever the edit, cached fixes equal freshly built ones', () => {
+    const docs = MANIFEST.split('\n---\n');
+    const second = MANIFEST.indexOf('\n---\n') + 5;
+    // Each edit applies to the text before it: the same-length ones follow the original text, so the
+    // documents after them are the same parsed documents at the same offsets (only lines or style differ).
+    const edits: [string, string][] = [
+      // Same length, one more line: the documents after it keep their offsets but move down a line.
+      ['a character above swapped for a line break', MANIFEST.replace('# Nightly', '#\n#ightly')],
+      ['back to the start', MANIFEST],
+      // The first indented line sets the file's indentation step, which every rendered fix follows: the
+      // first document's metadata indented by 4, 2 characters fewer per value, nothing else moves.
+      ['indentation step changed', [reindentMetadata(docs[0]!), ...docs.slice(1)].join('\n---\n')],
+      ['back to the start again', MANIFEST],
+      ['same length, earlier document', MANIFEST.replace(/replicas: 3\b/, 'replicas: 5')],
+      ['lines inserted above', `${MANIFEST.slice(0, second)}# a\n# b\n${MANIFEST.slice(second)}`],
+      [
+        'a StorageClass parameter',
+        MANIFEST.replace(/provisioner: ([^\n]+)/, 'provisioner: $1\nallowVolumeExpansion: true'),
+      ],
+      [
+        'last document changed (appended fixes)',
+        `${MANIFEST}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n`,
+      ],
+      ['last document removed', docs.slice(0, -1).join('\n---\n')],
+      ['documents reordered', [docs[1], docs[0], ...docs.slice(2)].join('\n---\n')],
+      ['back to the end', MANIFEST],
+    ];
+    const advisor = new Advisor();
+    advisor.setFile(PATH, MANIFEST);
+    advisor.analyze();
+    for (const i of [0, 2]) {
+      assert.notEqual(edits[i]![1], MANIFEST);
+      assert.equal(edits[i]![1].length, MANIFEST.length);
+    }
+    for (const [what, text] of edits) {
+      advisor.setFile(PATH, text);
+      assert.deepEqual(advisor.analyze(), fresh(text), what);
+    }
+  });
+});

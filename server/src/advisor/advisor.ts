@@ -7,6 +7,7 @@ import type { AdvisorConfig } from './config/config.js';
 import { buildIndex, indexSteps } from './index/build-index.js';
 import type { ObjectBase, Severity } from './model/model.js';
 import { isSharedObject, type FileModel, type WorkspaceIndex } from './model/workspace.js';
+import { FixCache } from './fix/fix-cache.js';
 import { DocumentCache, parseFile, releaseTrees } from './parse/parse-file.js';
 import { finish } from './steps.js';
 
@@ -20,6 +21,11 @@ export interface AdvisorStats {
    * a multi-document file re-parses that document only).
    */
   documentParses: number;
+  /**
+   * Quick fixes built since creation (a counter: proves that an edit rebuilds the fixes of the documents
+   * it touched only; the others come from the fix cache).
+   */
+  fixBuilds: number;
 }
 
 export interface AdvisorOptions {
@@ -40,6 +46,7 @@ export interface AdvisorOptions {
 export class Advisor {
   private readonly models = new Map<string, FileModel>();
   private readonly caches = new Map<string, DocumentCache>();
+  private readonly fixCache = new FixCache(() => this.stats.fixBuilds++);
   private readonly incremental: (path: string) => boolean;
   private readonly keepTrees: (path: string) => boolean;
   private readonly beforeRelease: ((model: FileModel) => void) | undefined;
@@ -48,7 +55,7 @@ export class Advisor {
   private lastIndex: WorkspaceIndex | undefined;
   private catalog: Catalog;
   private severities: Record<string, Severity | 'off'>;
-  readonly stats: AdvisorStats = { parses: 0, indexBuilds: 0, documentParses: 0 };
+  readonly stats: AdvisorStats = { parses: 0, indexBuilds: 0, documentParses: 0, fixBuilds: 0 };
 
   constructor(config?: Pick<AdvisorConfig, 'catalog' | 'severities'>, options: AdvisorOptions = {}) {
     this.catalog = config?.catalog ?? new Catalog();
@@ -63,6 +70,7 @@ export class Advisor {
     this.catalog = config.catalog;
     this.severities = config.severities;
     this.caches.clear();
+    this.fixCache.clear();
     for (const [path, model] of this.models) {
       if (model.source) this.models.set(path, this.parse(path, model.source.text));
     }
@@ -182,6 +190,7 @@ export class Advisor {
       onlyFiles,
       fixes: options.fixes,
       hydrate: (file) => this.hydrate(index, file),
+      fixCache: this.fixCache,
     };
   }
 

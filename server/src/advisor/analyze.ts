@@ -2,6 +2,7 @@
 // overrides), suppressions (comments and `stateful-ha.io/ignore`), and isolates rule failures so one
 // broken rule never stops the others.
 import type { Catalog } from './catalog/catalog.js';
+import type { FixCache } from './fix/fix-cache.js';
 import type { Finding, Fix, Severity, SourceFile } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
 import { RULES } from './rules/index.js';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
    * a function; it is called only here, so unwanted fixes cost nothing.
    */
   fixes?: boolean | ReadonlySet<string>;
+  /** Fixes of the previous analysis, reused where nothing they were built from changed (see FixCache). */
+  fixCache?: FixCache;
   /**
    * Gives a file whose YAML trees were released its trees back (in place), before a fix is built: a fix
    * edits the finding's file and the files of its related locations (the StorageClass behind a double
@@ -62,13 +65,17 @@ export function* analysisSteps(
   const wanted = options.fixes ?? true;
   const fixesWanted = (file: string): boolean => (typeof wanted === 'boolean' ? wanted : wanted.has(file));
 
-  const buildFixes = (r: Report): Fix[] => {
-    if (typeof r.fixes !== 'function') return r.fixes ?? [];
-    if (options.hydrate) {
-      options.hydrate(r.range.file);
-      for (const rel of r.related ?? []) options.hydrate(rel.range.file);
-    }
-    return r.fixes();
+  const buildFixes = (rule: string, r: Report): Fix[] => {
+    const fixes = r.fixes;
+    if (typeof fixes !== 'function') return fixes ?? [];
+    const build = (): Fix[] => {
+      if (options.hydrate) {
+        options.hydrate(r.range.file);
+        for (const rel of r.related ?? []) options.hydrate(rel.range.file);
+      }
+      return fixes();
+    };
+    return options.fixCache ? options.fixCache.fixes(rule, r, sourceOf, build) : build();
   };
 
   for (const rule of options.rules ?? RULES) {
@@ -86,7 +93,7 @@ export function* analysisSteps(
         workload: r.workload,
         objectId: r.objectId,
         related: r.related ?? [],
-        fixes: fixesWanted(r.range.file) ? buildFixes(r) : [],
+        fixes: fixesWanted(r.range.file) ? buildFixes(rule.meta.id, r) : [],
       });
     };
     try {
@@ -118,6 +125,7 @@ export function* analysisSteps(
   }
 
   findings.sort(compareFindings);
+  options.fixCache?.finish(options.onlyFiles);
   return { findings, failures };
 }
 

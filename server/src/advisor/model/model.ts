@@ -28,7 +28,7 @@ export interface SyntaxProblem {
 export interface ParsedDocument {
   index: number;
   doc: Document.Parsed;
-  /** The document's span in the file, including its leading comments and `---` marker. */
+  /** The document's span in the file: from its `---` marker (or its content) to its content's end. */
   range: SourceRange;
 }
 
