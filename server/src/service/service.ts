@@ -112,6 +112,8 @@ export class LanguageService {
   private readonly schemaCache = new WeakMap<SourceFile, Diagnostic[]>();
   /** Schema diagnostics per YAML document: an edit re-validates only the documents it changed. */
   private readonly schemaDocCache: SchemaCache = new WeakMap();
+  /** When each open document was last edited (performance.now()), to tell a lone edit from a burst. */
+  private readonly lastEdit = new Map<string, number>();
   /** How long the last pass that re-applied a document took (ms), for its adaptive debounce. */
   private readonly passMs = new Map<string, number>();
   private fileConfig: AdvisorConfig = defaultConfig();
@@ -250,13 +252,14 @@ export class LanguageService {
     if (doc && doc.version === version && doc.text === text) return;
     this.open.set(uri, { text, version, languageId: doc?.languageId ?? 'yaml' });
     this.quickOpen.delete(uri);
-    this.changed(uri, text);
+    this.changed(uri, text, this.editDelay(uri, text));
   }
 
   async didClose(uri: string): Promise<void> {
     uri = canonicalUri(uri);
     this.open.delete(uri);
     this.quickOpen.delete(uri);
+    this.lastEdit.delete(uri);
     this.appliedVersion.delete(uri);
     this.passMs.delete(uri);
     if (uri === this.configUri) {
@@ -319,6 +322,18 @@ export class LanguageService {
    * its size before the first), between MIN_DEBOUNCE_MS and DEBOUNCE_MS — a keystroke in a small file is
    * answered at once, a burst of keystrokes in a big one is still validated once.
    */
+  /**
+   * The wait before validating an edit of an open document. The first edit after a pause (no edit of it
+   * for DEBOUNCE_MS) is validated at once: a value changed is answered in one pass's time. Edits that
+   * follow it closely are a burst, debounced (`debounceFor`).
+   */
+  private editDelay(uri: string, text: string): number {
+    const now = performance.now();
+    const last = this.lastEdit.get(uri);
+    this.lastEdit.set(uri, now);
+    return last === undefined || now - last >= DEBOUNCE_MS ? 0 : this.debounceFor(uri, text);
+  }
+
   private debounceFor(uri: string, text: string): number {
     const estimate = this.passMs.get(uri) ?? text.length / 2000;
     return Math.round(Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * estimate)));
