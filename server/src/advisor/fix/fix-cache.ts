@@ -91,8 +91,9 @@ export class FixCache {
 }
 
 function findingKey(rule: string, r: Report): string {
-  const related = (r.related ?? []).map((x) => [x.message, rangeKey(x.range)]);
-  return JSON.stringify([rule, r.objectId, r.message, rangeKey(r.range), related]);
+  let key = `${rule}\u0000${r.objectId}\u0000${r.message}\u0000${rangeKey(r.range)}`;
+  for (const x of r.related ?? []) key += `\u0000${x.message}\u0000${rangeKey(x.range)}`;
+  return key;
 }
 
 function rangeKey(r: SourceRange): string {
