@@ -12,6 +12,7 @@
 // explicit keys, document end markers, complex keys, empty nodes in flow collections and implicit pairs
 // in flow sequences.
 import {
+  COLLECTION_STYLE_FLOW,
   EVENT_ALIAS,
   EVENT_DOCUMENT,
   EVENT_MAPPING,
@@ -62,11 +63,9 @@ export function parseFast(text: string): Document.Parsed[] | undefined {
   }
 }
 
+/** The collection a node is read in. */
 interface Open {
-  node: YAMLMap | YAMLSeq;
   flow: boolean;
-  /** A map's key waiting for its value. */
-  key?: Scalar;
 }
 
 class Builder {
@@ -126,12 +125,12 @@ class Builder {
     if (e.anchorStart >= 0 || e.tagStart >= 0) throw new NotFast();
     if (e.type === EVENT_SCALAR) return this.scalar(e, parent, emptyAt, atKey);
     if (atKey) throw new NotFast();
-    const flow = e.style === 2;
+    const flow = e.style === COLLECTION_STYLE_FLOW;
     const text = this.text;
     if (flow && text[e.start] !== (e.type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
     const node = e.type === EVENT_MAPPING ? new YAMLMap() : new YAMLSeq();
     if (flow) node.flow = true;
-    const open: Open = { node, flow };
+    const open: Open = { flow };
     let end = flow ? e.start + 1 : e.start;
     if (node instanceof YAMLMap) {
       while (this.events[this.i]?.type !== EVENT_POP) {
