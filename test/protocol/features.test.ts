@@ -14,6 +14,19 @@ const lacks = (code: string) => (ds: Diagnostic[]) => !codes(ds).includes(code);
 const parses = (text: string) =>
   parseAllDocuments(text).every((d) => !('errors' in d) || d.errors.length === 0);
 
+/**
+ * Asks for the quick fix of diagnostic `d` (sent as the client holds it), asserts one is offered, and
+ * returns `text` with it applied, checked to parse.
+ */
+async function applyQuickFix(client: TestClient, uri: string, d: Diagnostic, text: string): Promise<string> {
+  const actions = (await client.codeActions(uri, d.range, [d])) ?? [];
+  const fix = actions.find((a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === d.code);
+  assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
+  const fixed = TestClient.applyEdit(fix.edit, { [uri]: text })[uri]!;
+  assert.ok(parses(fixed), fixed);
+  return fixed;
+}
+
 describe('quick fixes', () => {
   const ws = workspace({
     'db/cassandra.yaml': CASSANDRA,
@@ -36,13 +49,7 @@ describe('quick fixes', () => {
       d.some((x) => x.code === 'missing-restart-policy' && (x.data as { version?: number }).version === 1),
     );
     const d = ds.find((x) => x.code === 'missing-restart-policy')!;
-    const actions = (await client.codeActions(uri, d.range, [d])) ?? [];
-    const fix = actions.find(
-      (a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === 'missing-restart-policy',
-    );
-    assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
-    const text = TestClient.applyEdit(fix.edit, { [uri]: COMPOSE })[uri]!;
-    assert.ok(parses(text), text);
+    const text = await applyQuickFix(client, uri, d, COMPOSE);
     assert.match(text, /# app stack/);
     assert.match(text, /image: postgres:16 # main database/);
     client.change(uri, text);
@@ -135,13 +142,7 @@ describe('quick fixes', () => {
     assert.equal(published[0]!.filter((d) => fixCount(d) > 0).length, 0);
     // A code action asked with the first publication's copy still gets the fix.
     const early = published[0]!.find((d) => d.code === 'missing-disruption-budget')!;
-    const actions = (await client.codeActions(uri, early.range, [early])) ?? [];
-    const fix = actions.find(
-      (a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === 'missing-disruption-budget',
-    );
-    assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
-    const fixed = TestClient.applyEdit(fix.edit, { [uri]: text })[uri]!;
-    assert.ok(parses(fixed), fixed);
+    const fixed = await applyQuickFix(client, uri, early, text);
     assert.match(fixed, /# Cassandra ring/);
     client.close(uri);
   });

@@ -318,11 +318,6 @@ export class LanguageService {
   }
 
   /**
-   * The wait before validating an edited document: twice what its last validation took (an estimate from
-   * its size before the first), between MIN_DEBOUNCE_MS and DEBOUNCE_MS — a keystroke in a small file is
-   * answered at once, a burst of keystrokes in a big one is still validated once.
-   */
-  /**
    * The wait before validating an edit of an open document. The first edit after a pause (no edit of it
    * for DEBOUNCE_MS) is validated at once: a value changed is answered in one pass's time. Edits that
    * follow it closely are a burst, debounced (`debounceFor`).
@@ -334,6 +329,11 @@ export class LanguageService {
     return last === undefined || now - last >= DEBOUNCE_MS ? 0 : this.debounceFor(uri, text);
   }
 
+  /**
+   * The wait before validating an edited document: twice what its last validation took (an estimate from
+   * its size before the first), between MIN_DEBOUNCE_MS and DEBOUNCE_MS — a keystroke in a small file is
+   * answered at once, a burst of keystrokes in a big one is still validated once.
+   */
   private debounceFor(uri: string, text: string): number {
     const estimate = this.passMs.get(uri) ?? text.length / 2000;
     return Math.round(Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * estimate)));

@@ -377,16 +377,6 @@ function lastOfEachKey(pairs: Pair<Node, Node>[]): Pair<Node, Node>[] {
   return pairs.filter((p) => last.get(keyOf(p)) === p);
 }
 
-/** Range of a node's content (see `Locator.node`). */
-function nodeRange(ctx: ParseContext, node: Node | undefined, fallback: SourceRange): SourceRange {
-  return node?.range ? ctx.locator.node(node) : fallback;
-}
-
-/** Range from a pair's key to the end of its value (see `Locator.pair`). */
-function pairRange(ctx: ParseContext, pair: Pair<Node, Node>): SourceRange {
-  return ctx.locator.pair(pair);
-}
-
 /** Last line of defence: a surprise in one service must not lose the rest of the file. */
 function safely<T>(fn: () => T): T | undefined {
   try {
@@ -415,8 +405,8 @@ function parseTopLevelVolume(
   const map = isMap(value) ? value : undefined;
   const ref = `volume/${name}`;
   const id = `${state.file}#${state.docIndex}/${ref}`;
-  const nameRange = nodeRange(ctx, pair.key, ctx.locator.at(0, 0));
-  const span = pairRange(ctx, pair);
+  const nameRange = ctx.locator.node(pair.key, ctx.locator.at(0, 0));
+  const span = ctx.locator.pair(pair);
 
   const driver = str(doc, get(doc, map, 'driver'));
   const driverOpts: Record<string, string> = {};
@@ -426,7 +416,7 @@ function parseTopLevelVolume(
     const v = str(doc, p.value);
     if (k === undefined || v === undefined) continue;
     driverOpts[k] = v;
-    driverOptRanges[k] = nodeRange(ctx, deref(doc, p.value), span);
+    driverOptRanges[k] = ctx.locator.node(deref(doc, p.value), span);
   }
   const externalNode = get(doc, map, 'external');
   // `external: true`, or the legacy `external: { name: x }`.
@@ -449,7 +439,7 @@ function parseTopLevelVolume(
     definedBy: id,
   });
   const ignores = intentFromLabels([
-    { values: labelMap.values, rangeOf: (key) => nodeRange(ctx, labelMap.ranges[key], nameRange) },
+    { values: labelMap.values, rangeOf: (key) => ctx.locator.node(labelMap.ranges[key], nameRange) },
   ]).ignores;
   const object: ComposeVolumeObject = {
     id,
@@ -483,8 +473,8 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
   if (name === undefined || name === '' || !isMap(service)) return undefined;
   const ref = `service/${name}`;
   const id = `${state.file}#${state.docIndex}/${ref}`;
-  const nameRange = nodeRange(ctx, pair.key, ctx.locator.at(0, 0));
-  const span = pairRange(ctx, pair);
+  const nameRange = ctx.locator.node(pair.key, ctx.locator.at(0, 0));
+  const span = ctx.locator.pair(pair);
   const deploy = get(doc, service, 'deploy');
   const placementNode = get(doc, deploy, 'placement');
 
@@ -502,7 +492,7 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
   const container: Container = {
     name,
     image,
-    imageRange: imageNode && image ? nodeRange(ctx, imageNode, nameRange) : undefined,
+    imageRange: imageNode && image ? ctx.locator.node(imageNode, nameRange) : undefined,
     env,
     args,
     mounts,
@@ -529,10 +519,10 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
   const placement = placementOf(state, placementNode);
   let spread: Spread = { ok: false };
   if (maxReplicasPerNode === 1 && maxPerNodePair) {
-    spread = { ok: true, detail: 'max_replicas_per_node: 1', range: pairRange(ctx, maxPerNodePair) };
+    spread = { ok: true, detail: 'max_replicas_per_node: 1', range: ctx.locator.pair(maxPerNodePair) };
   } else if (global) {
     const modePair = getPair(doc, deploy, 'mode');
-    spread = { ok: true, detail: 'mode: global', range: modePair ? pairRange(ctx, modePair) : undefined };
+    spread = { ok: true, detail: 'mode: global', range: modePair ? ctx.locator.pair(modePair) : undefined };
   }
 
   // Restart policy
@@ -550,7 +540,7 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
   const serviceLabels = stringMap(doc, get(doc, service, 'labels'));
   const deployLabels = stringMap(doc, get(doc, deploy, 'labels'));
   const extension = extensionLabels(doc, get(doc, service, 'x-stateful-ha'));
-  const rangeIn = (ranges: Record<string, Node>) => (key: string) => nodeRange(ctx, ranges[key], nameRange);
+  const rangeIn = (ranges: Record<string, Node>) => (key: string) => ctx.locator.node(ranges[key], nameRange);
   const labels = { ...serviceLabels.values, ...deployLabels.values, ...extension.values };
   const intent = intentFromLabels([
     { values: serviceLabels.values, rangeOf: rangeIn(serviceLabels.ranges) },
@@ -561,7 +551,7 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
     intent.ignores.push({
       rules: extra.rules,
       reason: extra.reason,
-      range: nodeRange(ctx, extra.node, nameRange),
+      range: ctx.locator.node(extra.node, nameRange),
     });
   }
 
@@ -600,7 +590,7 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
     containers: [container],
     engine,
     replicas,
-    replicasRange: replicasPair ? pairRange(ctx, replicasPair) : undefined,
+    replicasRange: replicasPair ? ctx.locator.pair(replicasPair) : undefined,
     global,
     podLabels: { ...serviceLabels.values },
     selector: undefined,
@@ -608,9 +598,9 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
     placement,
     spread,
     restartPolicy,
-    restartPolicyRange: restartPair ? pairRange(ctx, restartPair) : undefined,
+    restartPolicyRange: restartPair ? ctx.locator.pair(restartPair) : undefined,
     stopGraceSeconds,
-    stopGraceRange: gracePair && stopGraceSeconds !== undefined ? pairRange(ctx, gracePair) : undefined,
+    stopGraceRange: gracePair && stopGraceSeconds !== undefined ? ctx.locator.pair(gracePair) : undefined,
     dependsOn: dependsOn(doc, get(doc, service, 'depends_on')),
     backup,
     replicasExplicit,
@@ -660,7 +650,7 @@ function placementOf(state: FileState, placementNode: Node | undefined): Placeme
     const text = str(doc, item);
     if (text === undefined) continue;
     if (/^\s*node\.(hostname|id|labels\.[^\s=!]+)\s*==\s*\S/.test(text)) {
-      return { pinned: true, detail: text.trim(), range: nodeRange(ctx, item, ctx.locator.at(0, 0)) };
+      return { pinned: true, detail: text.trim(), range: ctx.locator.node(item, ctx.locator.at(0, 0)) };
     }
   }
   return { pinned: false };
@@ -746,7 +736,7 @@ function serviceVolumes(state: FileState, service: Node, fallback: SourceRange):
   const { doc, ctx } = state;
   const out: DataMount[] = [];
   for (const item of items(doc, get(doc, service, 'volumes'))) {
-    const range = nodeRange(ctx, item, fallback);
+    const range = ctx.locator.node(item, fallback);
     if (isScalar(item)) {
       const spec = str(doc, item);
       const short = spec !== undefined ? mountFromShortSyntax(spec) : undefined;
@@ -804,7 +794,7 @@ function tmpfsMounts(state: FileState, service: Node, fallback: SourceRange): Da
     const s = str(doc, entry);
     if (s === undefined || s.trim() === '') continue;
     const target = s.trim().split(':')[0]!;
-    out.push(tmpfsMount(target, nodeRange(ctx, entry, fallback)));
+    out.push(tmpfsMount(target, ctx.locator.node(entry, fallback)));
   }
   return out;
 }
@@ -836,7 +826,7 @@ function configMounts(
       readOnly: true,
       persistent: true,
       isData: false,
-      range: nodeRange(ctx, item, fallback),
+      range: ctx.locator.node(item, fallback),
       storage: configProfile(`${key === 'secrets' ? 'secret' : 'config'} \`${source}\``),
     });
   }

@@ -1,16 +1,7 @@
 // One entry point from text to model: parse the YAML once (all documents, with positions), classify the
 // file by content (compose: a top-level `services` map; Kubernetes: documents with apiVersion + kind),
 // and hand each document to the parser of its kind.
-import {
-  LineCounter,
-  isMap,
-  isNode,
-  isScalar,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node,
-} from 'yaml';
+import { LineCounter, isMap, isNode, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Catalog } from '../catalog/catalog.js';
 import type {
   FileKind,
@@ -22,7 +13,7 @@ import type {
 } from '../model/model.js';
 import type { SourceRange } from '../model/source.js';
 import type { FileModel } from '../model/workspace.js';
-import { Locator, contentEnd, get, str } from '../yaml/nodes.js';
+import { Locator, contentEnd, get, isEmptyNode, str } from '../yaml/nodes.js';
 import { parseComposeFile } from './compose.js';
 import { parseFast } from './fast-yaml.js';
 import { parseKubernetesDocument } from './kubernetes.js';
@@ -272,7 +263,7 @@ export function parseFile(
 function documentRange(locator: Locator, doc: Document.Parsed, text: string): SourceRange {
   const r = doc.range ?? [0, 0, 0];
   const contents = doc.contents as Node | null;
-  if (!contents?.range || (isScalar(contents) && contents.range[0] === contents.range[1])) {
+  if (!contents?.range || isEmptyNode(contents)) {
     return locator.at(r[0], doc.directives?.docStart ? Math.min(r[0] + 3, text.length) : r[0]);
   }
   const start = doc.directives?.docStart ? r[0] : contents.range[0];

@@ -72,13 +72,18 @@ export function contentEnd(node: Node): number {
       const last = n.items[n.items.length - 1];
       const next = (isPair(last) ? (last.value ?? last.key) : last) as Node | null;
       if (next?.range) {
-        if (isScalar(next) && next.range[0] === next.range[1]) return next.range[0];
+        if (isEmptyNode(next)) return next.range[0];
         n = next;
         continue;
       }
     }
     return n.range![1];
   }
+}
+
+/** An empty value (`key:`, `-`, an empty document): a null scalar the parser placed at a point. */
+export function isEmptyNode(node: Node): boolean {
+  return isScalar(node) && !!node.range && node.range[0] === node.range[1];
 }
 
 /** Follows an alias to its anchored node. */
