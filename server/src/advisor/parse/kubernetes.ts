@@ -32,6 +32,7 @@ import { VOLUME_SOURCES } from '../catalog/storage.js';
 import { describeLabels, describeSelector, isEmptySelector, selectorMatches } from '../index/selectors.js';
 import { asMap, get, getIn, items, keyOf, num, pairsOf, str, stringMap, words } from '../yaml/nodes.js';
 import type { ParseContext } from './parse-file.js';
+import { withFields } from '../model/with-fields.js';
 
 export const WORKLOAD_KINDS = new Set([
   'StatefulSet',
@@ -291,8 +292,7 @@ class DocParser {
         : undefined;
     const graceSeconds = num(doc, grace);
 
-    const w: Workload = {
-      ...b,
+    const w = withFields<Workload>(b, {
       kind,
       platform: 'kubernetes',
       target: 'kubernetes',
@@ -318,7 +318,7 @@ class DocParser {
       dependsOn: [],
       replicasExplicit,
       stateful: false,
-    };
+    });
     w.stateful = isStateful(w);
     return w;
   }
@@ -368,13 +368,14 @@ class DocParser {
     if (name === undefined || target === undefined) return undefined;
     const mountReadOnly = boolish(doc, get(doc, m, 'readOnly'));
     const range = this.range(m);
-    const base = { target, source: name, range };
 
     // A volumeClaimTemplate replaces a pod volume of the same name (StatefulSet controller behaviour).
     const tpl = templates.get(name);
     if (tpl) {
       return finishMount({
-        ...base,
+        target,
+        source: name,
+        range,
         type: 'claim-template',
         readOnly: mountReadOnly,
         persistent: true,
@@ -389,7 +390,9 @@ class DocParser {
     const vol = volumes.get(name);
     if (!vol) {
       return finishMount({
-        ...base,
+        target,
+        source: name,
+        range,
         type: 'other',
         readOnly: mountReadOnly,
         persistent: true,
@@ -407,7 +410,9 @@ class DocParser {
       case 'persistentVolumeClaim': {
         const claimName = str(doc, get(doc, src, 'claimName')) ?? '';
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'claim',
           readOnly: mountReadOnly || boolish(doc, get(doc, src, 'readOnly')),
           persistent: true,
@@ -422,8 +427,9 @@ class DocParser {
         const hostType = str(doc, get(doc, src, 'type')) ?? '';
         return finishMount(
           {
-            ...base,
+            target,
             source: path || name,
+            range,
             type: 'host-path',
             readOnly: mountReadOnly,
             persistent: true,
@@ -443,7 +449,9 @@ class DocParser {
       }
       case 'emptyDir':
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'empty-dir',
           readOnly: mountReadOnly,
           persistent: false,
@@ -462,7 +470,9 @@ class DocParser {
         const tplSpec = getIn(doc, src, ['volumeClaimTemplate', 'spec']);
         const cls = get(doc, tplSpec, 'storageClassName');
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'ephemeral',
           readOnly: mountReadOnly,
           persistent: false,
@@ -478,7 +488,9 @@ class DocParser {
       case 'projected':
       case 'downwardAPI':
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'config',
           readOnly: true,
           persistent: false,
@@ -488,7 +500,9 @@ class DocParser {
         });
       case 'gitRepo':
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'other',
           readOnly: mountReadOnly,
           persistent: false,
@@ -500,7 +514,9 @@ class DocParser {
         const driver = str(doc, get(doc, src, 'driver')) ?? '';
         const attrs = stringMap(doc, get(doc, src, 'volumeAttributes'));
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'other',
           readOnly: mountReadOnly || boolish(doc, get(doc, src, 'readOnly')),
           persistent: true,
@@ -516,7 +532,9 @@ class DocParser {
       default: {
         const known = sourceKey ? VOLUME_SOURCES[sourceKey] : undefined;
         return finishMount({
-          ...base,
+          target,
+          source: name,
+          range,
           type: 'other',
           readOnly: mountReadOnly || boolish(doc, get(doc, src, 'readOnly')),
           persistent: true,
@@ -761,8 +779,7 @@ class DocParser {
     profile = declaredProfile({ ...this.labels, ...this.annotations }, profile);
     profile.definedAt = b.nameRange;
     profile.definedBy = b.id;
-    return {
-      ...b,
+    return withFields<StorageClassObject>(b, {
       kind: 'StorageClass',
       provisioner,
       provisionerRange: provNode ? this.range(provNode) : undefined,
@@ -774,7 +791,7 @@ class DocParser {
       volumeBindingModeRange: str(doc, binding) !== undefined ? this.range(binding) : undefined,
       isDefault,
       profile,
-    };
+    });
   }
 
   /** Stork snapshot schedules attached to a StorageClass (`snapshotschedule.stork.libopenstorage.org/<name>`). */
@@ -873,8 +890,7 @@ class DocParser {
     const claimRef = get(doc, spec, 'claimRef');
     const claimRefName = str(doc, get(doc, claimRef, 'name'));
     const cls = this.storageClassOf(spec, this.annotations, this.annotationNodes);
-    return {
-      ...b,
+    return withFields<PersistentVolumeObject>(b, {
       kind: 'PersistentVolume',
       storageClassName: cls.name,
       sourceType,
@@ -886,7 +902,7 @@ class DocParser {
         ? { name: claimRefName, namespace: str(doc, get(doc, claimRef, 'namespace')) || 'default' }
         : undefined,
       profile,
-    };
+    });
   }
 
   persistentVolumeClaim(): PersistentVolumeClaimObject {
@@ -894,14 +910,13 @@ class DocParser {
     const b = this.objectBase();
     const spec = this.spec;
     const cls = this.storageClassOf(spec, this.annotations, this.annotationNodes);
-    return {
-      ...b,
+    return withFields<PersistentVolumeClaimObject>(b, {
       kind: 'PersistentVolumeClaim',
       storageClassName: cls.name,
       storageClassRange: cls.range,
       accessModes: stringList(doc, get(doc, spec, 'accessModes')),
       volumeName: str(doc, get(doc, spec, 'volumeName')) || undefined,
-    };
+    });
   }
 
   disruptionBudget(apiVersion: string): DisruptionBudgetObject {
