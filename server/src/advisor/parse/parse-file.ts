@@ -279,8 +279,8 @@ export function releaseTrees(model: FileModel): void {
   if (!model.source || model.source.treesReleased) return;
   model.source.documents = [];
   model.source.treesReleased = true;
-  for (const o of model.workloads) delete o.node;
-  for (const o of model.objects) delete o.node;
+  for (const o of model.workloads) o.node = undefined;
+  for (const o of model.objects) o.node = undefined;
 }
 
 function parseAll(text: string): Document.Parsed[] {
