@@ -270,6 +270,7 @@ const tagOfPlainValue = new Map<string, ScalarTag | null>();
 
 /** A plain scalar's value as the `yaml` core schema resolves it (first tag whose test matches, else a string). */
 function resolvePlain(source: string, atKey: boolean): Scalar {
+  if (!mayNotBeString(source)) return new Scalar(source);
   const seen = atKey ? tagOfPlainKey : tagOfPlainValue;
   let tag = seen.get(source);
   if (tag === undefined) {
@@ -292,6 +293,32 @@ function resolvePlain(source: string, atKey: boolean): Scalar {
   const scalar = isScalar(res) ? res : new Scalar(res);
   if (tag.format) scalar.format = tag.format;
   return scalar;
+}
+
+/**
+ * False when no core-schema tag but `str` can match a plain scalar: the null, bool, int and float tags all
+ * match only the empty text or texts starting with one of `~nNtTfF0-9+-.` (see `plainTags`; the fast-yaml
+ * tests compare every value with the `yaml` parser's). Most keys and values skip the tag lookup.
+ */
+function mayNotBeString(source: string): boolean {
+  if (source.length === 0) return true;
+  switch (source.charCodeAt(0)) {
+    case 0x7e: // ~
+    case 0x6e: // n
+    case 0x4e: // N
+    case 0x74: // t
+    case 0x54: // T
+    case 0x66: // f
+    case 0x46: // F
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x2e: // .
+      return true;
+    default: {
+      const c = source.charCodeAt(0);
+      return c >= 0x30 && c <= 0x39;
+    }
+  }
 }
 
 /** Where a block scalar's header (`|`, `>-`, …) sits: on the line before its content. */

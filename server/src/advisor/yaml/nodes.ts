@@ -110,6 +110,7 @@ export function keyOf(pair: Pair): string | undefined {
 export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
   const map = deref(doc, node);
   if (!isMap(map)) return [];
+  if (!hasMergeKey(map)) return map.items as Pair<Node, Node>[];
   // Memoised per map, each merged key kept once: a map merged many times over (billion laughs through
   // `<<`, found by fuzzing) costs its size once, not 2^depth. A map merging itself merges nothing.
   const cached = mergedPairs.get(map);
@@ -143,6 +144,12 @@ export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
   }
   mergedPairs.set(map, result);
   return result;
+}
+
+/** A `<<` key among a map's own keys (rare: most maps are their own pairs, with nothing to memoise). */
+function hasMergeKey(map: YAMLMap): boolean {
+  for (const item of map.items) if (!isPair(item) || keyOf(item) === '<<') return true;
+  return false;
 }
 
 /** pairsOf results per map node (a parsed document is never mutated; fixes edit the text). */
