@@ -266,9 +266,17 @@ function documentRange(locator: Locator, doc: Document.Parsed, text: string): So
   if (!contents?.range || isEmptyNode(contents)) {
     return locator.at(r[0], doc.directives?.docStart ? Math.min(r[0] + 3, text.length) : r[0]);
   }
-  const start = doc.directives?.docStart ? r[0] : contents.range[0];
-  return locator.at(start, Math.max(start, contentEnd(contents)));
+  let span = documentSpans.get(doc);
+  if (!span) {
+    const start = doc.directives?.docStart ? r[0] : contents.range[0];
+    span = [start - r[0], Math.max(start, contentEnd(contents)) - r[0]];
+    documentSpans.set(doc, span);
+  }
+  return locator.at(r[0] + span[0], r[0] + span[1]);
 }
+
+/** A document's span relative to its own start: edits above it move the document, not the span. */
+const documentSpans = new WeakMap<Document.Parsed, [number, number]>();
 
 /**
  * Drops the YAML trees a model holds (documents and every object's node): a parsed `Document` weighs ~25×
@@ -440,22 +448,36 @@ function problem(
   return { message, range: locator.at(start, Math.max(end, start)), severity };
 }
 
+/**
+ * What a document is, remembered per parsed `Document`: an open file's unchanged documents keep theirs
+ * across edits (per-chunk cache), and a one-line edit in a 200-document manifest classified all 200 twice.
+ */
+const documentKinds = new WeakMap<Document, FileKind>();
+
+function documentKind(doc: Document): FileKind {
+  let kind = documentKinds.get(doc);
+  if (kind === undefined) {
+    const c = doc.contents;
+    if (!isMap(c)) kind = 'other';
+    else if (isMap(get(doc, c, 'services')) && get(doc, c, 'kind') === undefined) kind = 'compose';
+    else if (str(doc, get(doc, c, 'apiVersion')) !== undefined && str(doc, get(doc, c, 'kind')) !== undefined)
+      kind = 'kubernetes';
+    else kind = 'other';
+    documentKinds.set(doc, kind);
+  }
+  return kind;
+}
+
 function isKubernetesObject(doc: Document): boolean {
-  const c = doc.contents;
-  return (
-    isMap(c) &&
-    str(doc, get(doc, c, 'apiVersion')) !== undefined &&
-    str(doc, get(doc, c, 'kind')) !== undefined
-  );
+  return documentKind(doc) === 'kubernetes';
 }
 
 function classify(documents: ParsedDocument[]): FileKind {
   let kube = false;
   for (const { doc } of documents) {
-    const c = doc.contents;
-    if (!isMap(c)) continue;
-    if (isMap(get(doc, c, 'services')) && get(doc, c, 'kind') === undefined) return 'compose';
-    if (isKubernetesObject(doc)) kube = true;
+    const kind = documentKind(doc);
+    if (kind === 'compose') return 'compose';
+    if (kind === 'kubernetes') kube = true;
   }
   return kube ? 'kubernetes' : 'other';
 }
