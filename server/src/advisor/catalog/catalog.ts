@@ -120,13 +120,16 @@ export class Catalog {
   /** The backup tool a compose service image is, if any. */
   matchBackupTool(image: string): BackupToolDefinition | undefined {
     const img = parseImage(image);
-    return this.backupTools.find((t) =>
-      t.images.some((candidate) => {
-        const c = parseImage(candidate);
-        return c.path === img.path || (c.namespace === undefined && c.repository === img.repository);
-      }),
-    );
+    this.backupToolImages ??= this.backupTools.map((tool) => ({ tool, images: tool.images.map(parseImage) }));
+    return this.backupToolImages.find(({ images }) =>
+      images.some(
+        (c) => c.path === img.path || (c.namespace === undefined && c.repository === img.repository),
+      ),
+    )?.tool;
   }
+
+  /** The backup tools' images, parsed once (every compose service is matched against all of them). */
+  private backupToolImages: { tool: BackupToolDefinition; images: ParsedImage[] }[] | undefined;
 
   /** Whether a backup container is configured with a remote (off-site) target. Values are only tested. */
   backupIsOffSite(env: Record<string, string>, args: string[]): boolean {

@@ -23,15 +23,17 @@ interface Place {
 }
 
 interface Entry {
+  /** The finding the fixes were built for (rule and object are in the key). */
+  report: Pick<Report, 'message' | 'range' | 'related'>;
   fixes: Fix[];
   places: Place[];
 }
 
 export class FixCache {
-  /** Entries by the file of their finding. */
-  private entries = new Map<string, Map<string, Entry>>();
+  /** Entries by the file of their finding, then by `findingKey` (several findings may share one). */
+  private entries = new Map<string, Map<string, Entry[]>>();
   /** Entries used or built by the running analysis. */
-  private next = new Map<string, Map<string, Entry>>();
+  private next = new Map<string, Map<string, Entry[]>>();
 
   /** `onBuild`: called for each finding whose fixes are built (not taken from the cache). */
   constructor(private readonly onBuild?: () => void) {}
@@ -45,7 +47,10 @@ export class FixCache {
   ): Fix[] {
     const file = report.range.file;
     const key = findingKey(rule, report);
-    const cached = this.entries.get(file)?.get(key);
+    const cached = this.entries
+      .get(file)
+      ?.get(key)
+      ?.find((e) => sameFinding(e.report, report));
     if (cached && cached.places.every((p) => samePlace(p, sourceOf))) {
       this.keep(file, key, cached);
       return cached.fixes;
@@ -61,7 +66,9 @@ export class FixCache {
       if (!place) return fixes;
       places.push(place);
     }
-    this.keep(file, key, { fixes, places });
+    // Not the report itself: its `fixes` closure holds the whole index of this analysis.
+    const { message, range, related } = report;
+    this.keep(file, key, { report: { message, range, related }, fixes, places });
     return fixes;
   }
 
@@ -86,18 +93,38 @@ export class FixCache {
   private keep(file: string, key: string, entry: Entry): void {
     let entries = this.next.get(file);
     if (!entries) this.next.set(file, (entries = new Map()));
-    entries.set(key, entry);
+    const list = entries.get(key);
+    if (list) list.push(entry);
+    else entries.set(key, [entry]);
   }
 }
 
+/**
+ * A short key (rule, object, where the finding starts); `sameFinding` compares the rest. Keying by the
+ * whole finding (messages run to 400 characters) cost more than the lookups it saved.
+ */
 function findingKey(rule: string, r: Report): string {
-  let key = `${rule}\u0000${r.objectId}\u0000${r.message}\u0000${rangeKey(r.range)}`;
-  for (const x of r.related ?? []) key += `\u0000${x.message}\u0000${rangeKey(x.range)}`;
-  return key;
+  return `${rule}\u0000${r.objectId}\u0000${r.range.start.line}:${r.range.start.character}`;
 }
 
-function rangeKey(r: SourceRange): string {
-  return `${r.file}:${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+function sameFinding(a: Entry['report'], b: Report): boolean {
+  if (a.message !== b.message || !sameRange(a.range, b.range)) return false;
+  const ra = a.related ?? [];
+  const rb = b.related ?? [];
+  return (
+    ra.length === rb.length &&
+    ra.every((x, i) => x.message === rb[i]!.message && sameRange(x.range, rb[i]!.range))
+  );
+}
+
+function sameRange(a: SourceRange, b: SourceRange): boolean {
+  return (
+    a.file === b.file &&
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** The parsed document holding `range`'s start (past the last one: the last one), with where it is. */
