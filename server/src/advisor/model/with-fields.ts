@@ -1,10 +1,23 @@
 import type { ObjectBase } from './model.js';
 
 /**
- * Completes a freshly built object base with its kind's fields, in place. Not `{ ...base, ...fields }`,
- * which the bundles lower (see esbuild.mjs) to a `defineProperties` call: 0.4 s of a 5,000-file lint run
- * for the workloads alone.
+ * An object of a kind: its fields (one object literal at the call site), completed with the base every
+ * object has. Not `{ ...base, ...fields }` nor `Object.assign(base, fields)`: in Node 20's V8 the first
+ * gives every object a hidden class of its own, the second (like the bundles' lowered spread) turns a
+ * 40-property object into a dictionary. Copying the base into the literal keeps one shared, fast layout
+ * per call site (fields first, then the base: the keys are disjoint, only their order differs).
  */
 export function withFields<T extends ObjectBase>(base: ObjectBase, fields: Omit<T, keyof ObjectBase>): T {
-  return Object.assign(base, fields) as T;
+  return Object.assign(fields, base) as T;
+}
+
+/**
+ * A copy of `object` with some of its fields replaced. A native spread alone, then stores to fields the
+ * copy already has: the copy keeps its original's layout (the spread's hidden class is shared), where
+ * `{ ...object, field }` gives each copy a class of its own.
+ */
+export function copyWith<T extends object>(object: T, changes: Partial<T>): T {
+  const copy = { ...object };
+  for (const key of Object.keys(changes) as (keyof T)[]) copy[key] = changes[key] as T[keyof T];
+  return copy;
 }
