@@ -24,6 +24,7 @@ import type { FileModel, WorkspaceIndex } from '../model/workspace.js';
 import { isStateful } from '../parse/kubernetes.js';
 import { selectorMatches } from './selectors.js';
 import { finish } from '../steps.js';
+import { copyWith } from '../model/with-fields.js';
 
 const NON_DR_KINDS = new Set([
   'StorageClass',
@@ -112,7 +113,7 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
   for (const raw of rawWorkloads) {
     let w = raw.platform === 'kubernetes' ? resolver.resolveWorkload(raw) : raw;
     const stateful = isStateful(w);
-    if (stateful !== w.stateful) w = { ...w, stateful };
+    if (stateful !== w.stateful) w = copyWith(w, { stateful });
     workloads.push(w);
     if (!objectsById.has(w.id)) objectsById.set(w.id, w);
     for (const s of w.intent?.ignores ?? []) addSuppression(w.id, s);
@@ -212,9 +213,9 @@ class StorageResolver {
       });
       if (!cChanged) return c;
       changed = true;
-      return { ...c, mounts };
+      return copyWith(c, { mounts });
     });
-    return changed ? { ...w, containers } : w;
+    return changed ? copyWith(w, { containers }) : w;
   }
 
   private resolveMount(m: DataMount, w: Workload): DataMount {
@@ -228,25 +229,23 @@ class StorageResolver {
         const storage = boundPv
           ? { ...boundPv.profile }
           : unknown(`claim \`${claimName}\` (not in the workspace)`);
-        return { ...m, storage };
+        return copyWith(m, { storage });
       }
-      return {
-        ...m,
+      return copyWith(m, {
         storageClassName: pvc.storageClassName,
         accessModes: pvc.accessModes,
         definedAt: pvc.nameRange,
         storage: this.storageFor(pvc.storageClassName, pvc.volumeName, boundPv, ns, claimName),
-      };
+      });
     }
     if (m.type === 'claim-template') {
       const boundPv = this.templatePv(ns, m.claimName ?? '', w.name);
-      return {
-        ...m,
+      return copyWith(m, {
         storage: this.storageFor(m.storageClassName, undefined, boundPv, ns, m.claimName ?? ''),
-      };
+      });
     }
     if (m.type === 'ephemeral') {
-      return { ...m, storage: this.storageFor(m.storageClassName, undefined, undefined, ns, '') };
+      return copyWith(m, { storage: this.storageFor(m.storageClassName, undefined, undefined, ns, '') });
     }
     return m;
   }

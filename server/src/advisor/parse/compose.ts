@@ -700,12 +700,31 @@ function namedVolumeMount(
         declared: false,
       });
   const m = { type: 'named-volume' as const, source, target, readOnly, persistent: true };
-  return { ...m, isData: mountIsData(m), definedAt: declared?.object.span, range, storage };
+  return {
+    type: m.type,
+    source,
+    target,
+    readOnly,
+    persistent: true,
+    isData: mountIsData(m),
+    definedAt: declared?.object.span,
+    range,
+    storage,
+  };
 }
 
 function bindMount(source: string, target: string, readOnly: boolean, range: SourceRange): DataMount {
   const m = { type: 'bind' as const, source, target, readOnly, persistent: true };
-  return { ...m, isData: mountIsData(m), range, storage: bindProfile(source) };
+  return {
+    type: m.type,
+    source,
+    target,
+    readOnly,
+    persistent: true,
+    isData: mountIsData(m),
+    range,
+    storage: bindProfile(source),
+  };
 }
 
 function anonymousMount(target: string, readOnly: boolean, range: SourceRange): DataMount {

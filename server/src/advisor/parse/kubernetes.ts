@@ -930,15 +930,14 @@ class DocParser {
     const max = get(doc, spec, 'maxUnavailable');
     const minValue = intOrString(doc, min);
     const maxValue = intOrString(doc, max);
-    return {
-      ...this.objectBase(),
+    return withFields<DisruptionBudgetObject>(this.objectBase(), {
       kind: 'PodDisruptionBudget',
       selector,
       minAvailable: minValue,
       minAvailableRange: minValue !== undefined ? this.range(min) : undefined,
       maxUnavailable: maxValue,
       maxUnavailableRange: maxValue !== undefined ? this.range(max) : undefined,
-    };
+    });
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -948,7 +947,7 @@ class DocParser {
     fields: Omit<DrTargetObject, keyof ObjectBase | 'kind'>,
     clusterScoped = false,
   ): DrTargetObject {
-    return { ...this.objectBase({ clusterScoped }), kind: this.kind, ...fields };
+    return withFields<DrTargetObject>(this.objectBase({ clusterScoped }), { kind: this.kind, ...fields });
   }
 
   veleroSchedule(): DrTargetObject {
