@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
 import { parseFast } from '../../server/src/advisor/parse/fast-yaml.js';
 import { parseFile, releaseTrees } from '../../server/src/advisor/parse/parse-file.js';
@@ -100,5 +101,24 @@ describe('fast YAML path', () => {
     ];
     for (const text of texts)
       assert.ok(check(text, JSON.stringify(text)), `fast path declined ${JSON.stringify(text)}`);
+  });
+
+  test("its nodes are the library's: type guards, classes, own items, and the library's own methods", () => {
+    const text = 'a: [1, {b: two}]\nc:\n  - x\n  - y: null\n';
+    const [doc] = parseFast(text) ?? [];
+    assert.ok(doc, 'fast path declined');
+    const root = doc.contents;
+    assert.ok(isMap(root) && root instanceof YAMLMap);
+    const [a, c] = root.items;
+    assert.ok(isPair(a) && a instanceof Pair && isPair(c));
+    assert.ok(isScalar(a.key) && a.key instanceof Scalar && a.key.value === 'a');
+    assert.ok(isSeq(a.value) && a.value instanceof YAMLSeq && isSeq(c.value));
+    // Each collection has its own items (none shares the prototype node's array).
+    assert.notEqual(a.value.items, c.value.items);
+    assert.notEqual(root.items, (a.value.items[1] as YAMLMap).items);
+    // Methods of the library work on them as on its own nodes.
+    assert.deepEqual(doc.toJS(), { a: [1, { b: 'two' }], c: ['x', { y: null }] });
+    assert.equal(String(doc), String(parseDocument(text)));
+    assert.deepEqual(root.clone().toJSON(), parseDocument(text).contents!.toJSON());
   });
 });

@@ -35,6 +35,40 @@ class NotFast extends Error {}
 
 type Range = [number, number, number];
 
+// Nodes without the `Object.defineProperty` calls of the `yaml` constructors (each node's type mark, a
+// collection's `schema`): 8% of a parse worker's time. A kind's nodes inherit both from one node of that
+// kind made by its constructor, so `isScalar`, `isMap`… and `instanceof` answer as for the library's own
+// (the fast-yaml tests compare every node's kind with the `yaml` parser's). Each sets its own fields.
+const scalarPrototype = new Scalar(null);
+const mapPrototype = new YAMLMap();
+const seqPrototype = new YAMLSeq();
+const pairPrototype = new Pair(null);
+
+function newScalar(value: unknown): Scalar {
+  const node = Object.create(scalarPrototype) as Scalar;
+  node.value = value;
+  return node;
+}
+
+function newMap(): YAMLMap {
+  const node = Object.create(mapPrototype) as YAMLMap;
+  node.items = [];
+  return node;
+}
+
+function newSeq(): YAMLSeq {
+  const node = Object.create(seqPrototype) as YAMLSeq;
+  node.items = [];
+  return node;
+}
+
+function newPair(key: Node, value: Node): Pair {
+  const pair = Object.create(pairPrototype) as Pair;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
 /** Plain scalar resolution of the `yaml` core schema (the tags the composer tests, in its order). */
 const referenceDocument = new Document();
 const plainTags = (referenceDocument.schema.tags as ScalarTag[]).filter(
@@ -128,7 +162,7 @@ class Builder {
     const flow = e.style === COLLECTION_STYLE_FLOW;
     const text = this.text;
     if (flow && text[e.start] !== (e.type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
-    const node = e.type === EVENT_MAPPING ? new YAMLMap() : new YAMLSeq();
+    const node = e.type === EVENT_MAPPING ? newMap() : newSeq();
     if (flow) node.flow = true;
     const open: Open = { flow };
     let end = flow ? e.start + 1 : e.start;
@@ -140,7 +174,7 @@ class Builder {
         const key = this.node(open, -1, true) as Scalar;
         if (key.range![1] - key.range![0] > 1024) throw new NotFast();
         const value = this.node(open, this.afterIndicator(key.range![1], ':'));
-        node.items.push(new Pair(key, value));
+        node.items.push(newPair(key, value));
         end = value.range![flow ? 1 : 2];
       }
     } else {
@@ -174,7 +208,7 @@ class Builder {
     if (e.valueStart < 0) {
       // An empty node: only where the composer's position is known (after `:`/`-`/`---`).
       if (e.style !== SCALAR_STYLE_PLAIN || emptyAt < 0 || inFlow || atKey) throw new NotFast();
-      scalar = new Scalar(null);
+      scalar = newScalar(null);
       scalar.source = '';
       scalar.range = [emptyAt, emptyAt, emptyAt];
       scalar.type = Scalar.PLAIN;
@@ -190,7 +224,7 @@ class Builder {
       }
       case SCALAR_STYLE_SINGLE_QUOTED:
       case SCALAR_STYLE_DOUBLE_QUOTED: {
-        scalar = new Scalar(value);
+        scalar = newScalar(value);
         scalar.type = e.style === SCALAR_STYLE_SINGLE_QUOTED ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
         range = [e.valueStart - 1, e.valueEnd + 1, 0];
         break;
@@ -198,7 +232,7 @@ class Builder {
       case SCALAR_STYLE_LITERAL_BLOCK:
       case SCALAR_STYLE_FOLDED_BLOCK: {
         if (atKey || inFlow) throw new NotFast();
-        scalar = new Scalar(value);
+        scalar = newScalar(value);
         scalar.type = e.style === SCALAR_STYLE_LITERAL_BLOCK ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED;
         const header = blockHeader(text, e.valueStart);
         range = [header, e.valueEnd, e.valueEnd];
@@ -270,7 +304,7 @@ const tagOfPlainValue = new Map<string, ScalarTag | null>();
 
 /** A plain scalar's value as the `yaml` core schema resolves it (first tag whose test matches, else a string). */
 function resolvePlain(source: string, atKey: boolean): Scalar {
-  if (!mayNotBeString(source)) return new Scalar(source);
+  if (!mayNotBeString(source)) return newScalar(source);
   const seen = atKey ? tagOfPlainKey : tagOfPlainValue;
   let tag = seen.get(source);
   if (tag === undefined) {
@@ -280,7 +314,7 @@ function resolvePlain(source: string, atKey: boolean): Scalar {
     if (seen.size >= 20_000) seen.clear();
     seen.set(source, tag);
   }
-  if (tag === null) return new Scalar(source);
+  if (tag === null) return newScalar(source);
   let failed = false;
   const res = tag.resolve(
     source,
@@ -290,7 +324,7 @@ function resolvePlain(source: string, atKey: boolean): Scalar {
     docOptions,
   );
   if (failed) throw new NotFast();
-  const scalar = isScalar(res) ? res : new Scalar(res);
+  const scalar = isScalar(res) ? res : newScalar(res);
   if (tag.format) scalar.format = tag.format;
   return scalar;
 }
