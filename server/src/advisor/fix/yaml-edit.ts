@@ -45,6 +45,32 @@ export interface IndentStyle {
 const styleCache = new WeakMap<SourceFile, IndentStyle>();
 
 /** The file's indentation habits, read from its text. */
+/** A line holding only a key (and maybe a comment): what follows it is the key's nested block. */
+const KEY_ONLY_LINE = /^[^#\s][^#]*:\s*(#.*)?$/;
+
+function isPrintableAscii(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+/**
+ * Whether `KEY_ONLY_LINE` can match text[from, to): only with a comment, or ending with `:` and whitespace.
+ * Most lines are neither and skip the regular expression.
+ */
+function mayBeKeyOnly(text: string, from: number, to: number): boolean {
+  let last = to - 1;
+  while (last >= from) {
+    const c = text.charCodeAt(last);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    last--;
+  }
+  if (last >= from) {
+    const c = text.charCodeAt(last);
+    if (c === 58 /* : */ || !(isPrintableAscii(c) || c < 32)) return true; // (other spaces: let the test decide)
+  }
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 35 /* # */) return true;
+  return false;
+}
+
 export function indentStyle(source: SourceFile): IndentStyle {
   const cached = styleCache.get(source);
   if (cached) return cached;
@@ -52,20 +78,33 @@ export function indentStyle(source: SourceFile): IndentStyle {
   let step = 0;
   let flushSeq = 0;
   let indentedSeq = 0;
-  const lines = source.text.split('\n', 5000);
   let prevIndent = 0;
   let prevIsKeyOnly = false;
-  for (const line of lines) {
-    const t = line.trimStart();
-    if (t === '' || t.startsWith('#')) continue;
-    const indent = line.length - t.length;
-    if (indent > prevIndent && step === 0 && !t.startsWith('- ')) step = indent - prevIndent;
-    if (prevIsKeyOnly && t.startsWith('- ')) {
+  const text = source.text;
+  // The first 5,000 lines, read in place (no string per line: this runs on every edit's pass).
+  for (let n = 0, next = 0; n < 5000 && next >= 0; n++) {
+    const lineStart = next;
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    next = nl < 0 ? -1 : nl + 1;
+    // Where the line's content starts, as `trimStart` has it (any other leading space: the exact way).
+    let at = lineStart;
+    while (at < lineEnd && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
+    if (at < lineEnd && !isPrintableAscii(text.charCodeAt(at))) {
+      const line = text.slice(lineStart, lineEnd);
+      at = lineEnd - line.trimStart().length;
+    }
+    if (at === lineEnd || text.charCodeAt(at) === 35 /* # */) continue;
+    const indent = at - lineStart;
+    const item = text.startsWith('- ', at);
+    if (indent > prevIndent && step === 0 && !item) step = indent - prevIndent;
+    if (prevIsKeyOnly && item) {
       if (indent === prevIndent) flushSeq++;
       else if (indent > prevIndent) indentedSeq++;
     }
-    prevIsKeyOnly = /^[^#\s][^#]*:\s*(#.*)?$/.test(t.replace(/^- /, ''));
-    prevIndent = indent + (t.startsWith('- ') && prevIsKeyOnly ? 2 : 0);
+    const body = item ? at + 2 : at;
+    prevIsKeyOnly = mayBeKeyOnly(text, body, lineEnd) && KEY_ONLY_LINE.test(text.slice(body, lineEnd));
+    prevIndent = indent + (item && prevIsKeyOnly ? 2 : 0);
   }
   const style = { step: step > 0 && step <= 8 ? step : 2, indentSeq: indentedSeq >= flushSeq };
   styleCache.set(source, style);

@@ -17,7 +17,5 @@ export function withFields<T extends ObjectBase>(base: ObjectBase, fields: Omit<
  * `{ ...object, field }` gives each copy a class of its own.
  */
 export function copyWith<T extends object>(object: T, changes: Partial<T>): T {
-  const copy = { ...object };
-  for (const key of Object.keys(changes) as (keyof T)[]) copy[key] = changes[key] as T[keyof T];
-  return copy;
+  return Object.assign({ ...object }, changes);
 }
