@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineCounter, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { appendItem, insertPair, replaceScalar, setIn } from '../../server/src/advisor/fix/yaml-edit.js';
+import { appendItem, indentStyle, insertPair, replaceScalar, setIn } from '../../server/src/advisor/fix/yaml-edit.js';
 import type { SourceFile, TextEdit } from '../../server/src/advisor/model/model.js';
 import { getIn } from '../../server/src/advisor/yaml/nodes.js';
 import { applyEdits } from './helpers.js';
@@ -208,5 +208,36 @@ describe('replaceScalar', () => {
       apply(s, replaceScalar(s, getIn(d, d.contents, ['c'])!, 'Retain')),
       "a: '3'\nb: 3\nc: Retain\n",
     );
+  });
+});
+
+describe('indentStyle', () => {
+  const style = (text: string) => indentStyle({ ...source('a: 1\n'), text });
+
+  test('the step is the first indentation that is not an item', () => {
+    assert.deepEqual(style('a:\n  b: 1\n'), { step: 2, indentSeq: true });
+    assert.deepEqual(style('# c\na:\n    b:\n      c: 1\n'), { step: 4, indentSeq: true });
+    assert.equal(style('a:\n  - x\nb:\n    c: 1\n').step, 4);
+    assert.equal(style('a: 1\n').step, 2); // nothing nested: the default
+  });
+
+  test('sequences under a key: flush or indented, by majority', () => {
+    assert.equal(style('a:\n- x\n- y\nb:\n- z\n').indentSeq, false);
+    assert.equal(style('a:\n  - x\nb:\n  - y\n').indentSeq, true);
+    // A key followed by a comment is still a key alone on its line.
+    assert.equal(style('a: # c\n- x\nb:   # d\n- y\nc:\n  - z\n').indentSeq, false);
+    assert.equal(style('a:\r\n- x\r\nb:\r\n- y\r\nc:\r\n  - z\r\n').indentSeq, false);
+    // A key with a value, or a `#` inside it, is not.
+    assert.equal(style('a: b\n- x\nc: d\n- y\ne:\n  - z\n').indentSeq, true);
+    // An item holding a key alone (`- name:`): what is nested under it counts from after the `- `.
+    assert.equal(style('list:\n- name:\n    - x\n- b:\n    - y\nc:\n- z\n').indentSeq, true);
+    assert.equal(style('list:\n- name:\n  - x\n- b:\n  - y\nc:\n  - z\n').indentSeq, false);
+  });
+
+  test('only the first 5,000 lines are read', () => {
+    const indented = 'k:\n  - x\n'.repeat(2500);
+    const flush = 'k:\n- x\n'.repeat(5000);
+    assert.equal(style(indented + flush).indentSeq, true);
+    assert.equal(style(flush + indented).indentSeq, false);
   });
 });

@@ -45,30 +45,46 @@ export interface IndentStyle {
 const styleCache = new WeakMap<SourceFile, IndentStyle>();
 
 /** The file's indentation habits, read from its text. */
-/** A line holding only a key (and maybe a comment): what follows it is the key's nested block. */
-const KEY_ONLY_LINE = /^[^#\s][^#]*:\s*(#.*)?$/;
-
 function isPrintableAscii(c: number): boolean {
   return c > 32 && c < 127;
 }
 
+/** JavaScript's `\s` (what `trimStart` removes). */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /**
- * Whether `KEY_ONLY_LINE` can match text[from, to): only with a comment, or ending with `:` and whitespace.
- * Most lines are neither and skip the regular expression.
+ * Whether text[from, to) holds only a key, maybe with a comment: what `/^[^#\s][^#]*:\s*(#.*)?$/` says,
+ * read in place (the regular expression on a slice of every line was most of an edit pass's style check).
  */
-function mayBeKeyOnly(text: string, from: number, to: number): boolean {
-  let last = to - 1;
-  while (last >= from) {
-    const c = text.charCodeAt(last);
-    if (c !== 32 && c !== 9 && c !== 13) break;
-    last--;
+function isKeyOnly(text: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  const first = text.charCodeAt(from);
+  if (first === 35 /* # */ || isSpace(first)) return false;
+  let comment = from;
+  while (comment < to && text.charCodeAt(comment) !== 35) comment++;
+  let last = comment - 1;
+  while (last > from && isSpace(text.charCodeAt(last))) last--;
+  if (last <= from || text.charCodeAt(last) !== 58 /* : */) return false;
+  // A comment runs to the end of the line: `.` matches no line terminator.
+  for (let i = comment + 1; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return false;
   }
-  if (last >= from) {
-    const c = text.charCodeAt(last);
-    if (c === 58 /* : */ || !(isPrintableAscii(c) || c < 32)) return true; // (other spaces: let the test decide)
-  }
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 35 /* # */) return true;
-  return false;
+  return true;
 }
 
 export function indentStyle(source: SourceFile): IndentStyle {
@@ -79,7 +95,9 @@ export function indentStyle(source: SourceFile): IndentStyle {
   let flushSeq = 0;
   let indentedSeq = 0;
   let prevIndent = 0;
-  let prevIsKeyOnly = false;
+  // The previous content line's text after its indentation and `- ` (read only when an item follows).
+  let prevBody = -1;
+  let prevEnd = -1;
   const text = source.text;
   // The first 5,000 lines, read in place (no string per line: this runs on every edit's pass).
   for (let n = 0, next = 0; n < 5000 && next >= 0; n++) {
@@ -98,13 +116,14 @@ export function indentStyle(source: SourceFile): IndentStyle {
     const indent = at - lineStart;
     const item = text.startsWith('- ', at);
     if (indent > prevIndent && step === 0 && !item) step = indent - prevIndent;
-    if (prevIsKeyOnly && item) {
+    if (item && prevBody >= 0 && isKeyOnly(text, prevBody, prevEnd)) {
       if (indent === prevIndent) flushSeq++;
       else if (indent > prevIndent) indentedSeq++;
     }
     const body = item ? at + 2 : at;
-    prevIsKeyOnly = mayBeKeyOnly(text, body, lineEnd) && KEY_ONLY_LINE.test(text.slice(body, lineEnd));
-    prevIndent = indent + (item && prevIsKeyOnly ? 2 : 0);
+    prevIndent = indent + (item && isKeyOnly(text, body, lineEnd) ? 2 : 0);
+    prevBody = body;
+    prevEnd = lineEnd;
   }
   const style = { step: step > 0 && step <= 8 ? step : 2, indentSeq: indentedSeq >= flushSeq };
   styleCache.set(source, style);
