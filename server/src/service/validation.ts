@@ -38,13 +38,21 @@ export function ruleDocsUrl(rule: string): string {
   return RULES_BY_ID.get(rule)?.meta.docsUrl ?? docsUrl(rule);
 }
 
+/** Each fix's LSP form, made once: the fix cache hands the same fixes to every pass over an edited file. */
+const lspFixes = new WeakMap<Fix, LspFix>();
+
 export function toLspFix(fix: Fix): LspFix {
-  const changes: Record<string, LspTextEdit[]> = {};
-  for (const e of fix.edits) {
-    const uri = toUri(e.range.file);
-    (changes[uri] ??= []).push({ range: { start: e.range.start, end: e.range.end }, newText: e.newText });
+  let lsp = lspFixes.get(fix);
+  if (!lsp) {
+    const changes: Record<string, LspTextEdit[]> = {};
+    for (const e of fix.edits) {
+      const uri = toUri(e.range.file);
+      (changes[uri] ??= []).push({ range: { start: e.range.start, end: e.range.end }, newText: e.newText });
+    }
+    lsp = { title: fix.title, changes };
+    lspFixes.set(fix, lsp);
   }
-  return { title: fix.title, changes };
+  return lsp;
 }
 
 export function findingToDiagnostic(f: Finding, version: number | undefined): Diagnostic {
