@@ -119,7 +119,8 @@ export class LanguageService {
   private ignored: IgnoreMatcher = () => false;
   private readonly reportedFailures = new Set<string>();
   private warnedFailure = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The scheduled pass: a timer, or an immediate when it is due now (`setTimeout(0)` waits ≥ 1 ms). */
+  private timer: { cancel(): void } | undefined;
   private configTimer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private rerun = false;
@@ -171,7 +172,7 @@ export class LanguageService {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     if (this.configTimer) clearTimeout(this.configTimer);
   }
 
@@ -360,19 +361,24 @@ export class LanguageService {
   // Validation
 
   schedule(delay = DEBOUNCE_MS): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    const run = (): void => {
       this.timer = undefined;
       void this.flush();
-    }, delay);
+    };
+    if (delay <= 0) {
+      const immediate = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(run, delay);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   /** Runs a validation pass now (or after the running one). Resolves when everything pending is published. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.timer?.cancel();
+    this.timer = undefined;
     if (this.running) {
       this.rerun = true;
       return this.running;
