@@ -3,7 +3,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineCounter, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { appendItem, indentStyle, insertPair, replaceScalar, setIn } from '../../server/src/advisor/fix/yaml-edit.js';
+import {
+  appendItem,
+  indentStyle,
+  insertPair,
+  replaceScalar,
+  setIn,
+} from '../../server/src/advisor/fix/yaml-edit.js';
 import type { SourceFile, TextEdit } from '../../server/src/advisor/model/model.js';
 import { getIn } from '../../server/src/advisor/yaml/nodes.js';
 import { applyEdits } from './helpers.js';
