@@ -699,32 +699,25 @@ function namedVolumeMount(
         labels: {},
         declared: false,
       });
-  const m = { type: 'named-volume' as const, source, target, readOnly, persistent: true };
-  return {
-    type: m.type,
-    source,
-    target,
-    readOnly,
-    persistent: true,
-    isData: mountIsData(m),
-    definedAt: declared?.object.span,
-    range,
-    storage,
-  };
+  return persistentMount('named-volume', source, target, readOnly, range, storage, declared?.object.span);
 }
 
 function bindMount(source: string, target: string, readOnly: boolean, range: SourceRange): DataMount {
-  const m = { type: 'bind' as const, source, target, readOnly, persistent: true };
-  return {
-    type: m.type,
-    source,
-    target,
-    readOnly,
-    persistent: true,
-    isData: mountIsData(m),
-    range,
-    storage: bindProfile(source),
-  };
+  return persistentMount('bind', source, target, readOnly, range, bindProfile(source), undefined);
+}
+
+/** A named volume or bind mount, as one literal (one object layout for both, see `withFields`). */
+function persistentMount(
+  type: 'named-volume' | 'bind',
+  source: string,
+  target: string,
+  readOnly: boolean,
+  range: SourceRange,
+  storage: StorageProfile,
+  definedAt: SourceRange | undefined,
+): DataMount {
+  const isData = mountIsData({ type, source, target, readOnly, persistent: true });
+  return { type, source, target, readOnly, persistent: true, isData, definedAt, range, storage };
 }
 
 function anonymousMount(target: string, readOnly: boolean, range: SourceRange): DataMount {
