@@ -44,7 +44,6 @@ export interface IndentStyle {
 
 const styleCache = new WeakMap<SourceFile, IndentStyle>();
 
-/** The file's indentation habits, read from its text. */
 function isPrintableAscii(c: number): boolean {
   return c > 32 && c < 127;
 }
@@ -87,6 +86,7 @@ function isKeyOnly(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** The file's indentation habits, read from its text. */
 export function indentStyle(source: SourceFile): IndentStyle {
   const cached = styleCache.get(source);
   if (cached) return cached;

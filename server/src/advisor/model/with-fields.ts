@@ -12,9 +12,9 @@ export function withFields<T extends ObjectBase>(base: ObjectBase, fields: Omit<
 }
 
 /**
- * A copy of `object` with some of its fields replaced. A native spread alone, then stores to fields the
- * copy already has: the copy keeps its original's layout (the spread's hidden class is shared), where
- * `{ ...object, field }` gives each copy a class of its own.
+ * A copy of `object` with some of its fields replaced: a native spread alone, then assignments. Fields the
+ * object already has keep the copy in its original's layout (the spread's hidden class is shared), where
+ * `{ ...object, field }` gives each copy a class of its own; a field it lacks is added as by that spread.
  */
 export function copyWith<T extends object>(object: T, changes: Partial<T>): T {
   return Object.assign({ ...object }, changes);

@@ -368,6 +368,8 @@ class DocParser {
     if (name === undefined || target === undefined) return undefined;
     const mountReadOnly = boolish(doc, get(doc, m, 'readOnly'));
     const range = this.range(m);
+    // Each mount below is one object literal, `target`, `source` and `range` included: a shared
+    // `{ ...base, … }` would give every mount a hidden class of its own (see `withFields`).
 
     // A volumeClaimTemplate replaces a pod volume of the same name (StatefulSet controller behaviour).
     const tpl = templates.get(name);

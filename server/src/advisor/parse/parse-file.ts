@@ -249,7 +249,7 @@ export function parseFile(
   } else if (source.kind === 'kubernetes') {
     for (const d of documents) {
       // A document with YAML errors is reported as such and not interpreted (its values may be cut short).
-      if (d.doc.errors.length > 0 || !isKubernetesObject(d.doc)) continue;
+      if (d.doc.errors.length > 0 || documentKind(d.doc) !== 'kubernetes') continue;
       const use = chunkOf?.[d.index];
       const part = use
         ? cachedPart(use, d, catalog, () => parseKubernetesDocument(ctx, d))
@@ -472,10 +472,6 @@ function documentKind(doc: Document): FileKind {
     documentKinds.set(doc, kind);
   }
   return kind;
-}
-
-function isKubernetesObject(doc: Document): boolean {
-  return documentKind(doc) === 'kubernetes';
 }
 
 function classify(documents: ParsedDocument[]): FileKind {
