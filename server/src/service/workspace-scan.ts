@@ -1,7 +1,8 @@
 // The workspace scan: every *.yml / *.yaml under the workspace folders that may matter to the advisor,
 // minus node_modules/.git, the configured ignore paths and oversized files. Async, so the server keeps
 // answering while a large workspace is read.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { CONFIG_FILE_NAME } from '../advisor/config/config.js';
@@ -73,26 +74,30 @@ export async function scanFolders(
         ignored(path)
       )
         continue;
-      try {
-        if ((await stat(path)).size > SCAN_MAX_FILE_BYTES) continue;
-        const text = await readFile(path, 'utf8');
-        const uri = toUri(path);
-        if (mayBeRelevant(uri, text)) files.push({ uri, text });
-      } catch {
-        // vanished or unreadable between readdir and read
-      }
+      // Undefined when it vanished, grew too large or became unreadable since the readdir.
+      const text = await readCandidate(path);
+      if (text === undefined) continue;
+      const uri = toUri(path);
+      if (mayBeRelevant(uri, text)) files.push({ uri, text });
     }
   };
   for (const f of folders) await walk(f);
   return { files, truncated };
 }
 
-/** Reads one file for a watched-file event; undefined when it is gone, too large or unreadable. */
+/** Reads one file (scan, watched-file event); undefined when it is gone, not a regular file, too large or unreadable. */
 export async function readCandidate(path: string): Promise<string | undefined> {
+  let handle: FileHandle | undefined;
   try {
-    if ((await stat(path)).size > SCAN_MAX_FILE_BYTES) return undefined;
-    return await readFile(path, 'utf8');
+    // Opened non-blocking and checked on the open handle: a FIFO (or a file replaced by one after a stat)
+    // would block open(2), and with it one of libuv's four threads, until a writer comes — forever.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = await handle.stat();
+    if (!st.isFile() || st.size > SCAN_MAX_FILE_BYTES) return undefined;
+    return await handle.readFile('utf8');
   } catch {
     return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
