@@ -11,7 +11,7 @@ import type { Document } from 'yaml';
 import type { SourceFile } from '../model/model.js';
 import type { Fix, SourceRange } from '../model/source.js';
 import type { Report } from '../rules/rule.js';
-import { indentStyle } from './yaml-edit.js';
+import { indentStyle, type IndentStyle } from './yaml-edit.js';
 
 /** One place a fix depends on. */
 interface Place {
@@ -19,7 +19,7 @@ interface Place {
   doc: Document;
   offset: number;
   line: number;
-  style: string;
+  style: IndentStyle;
 }
 
 interface Entry {
@@ -140,7 +140,7 @@ function placeOf(range: SourceRange, sourceOf: (file: string) => SourceFile | un
     doc,
     offset: doc.range[0],
     line: source.lineCounter.linePos(doc.range[0]).line,
-    style: styleKey(source),
+    style: indentStyle(source),
   };
 }
 
@@ -148,7 +148,9 @@ function samePlace(p: Place, sourceOf: (file: string) => SourceFile | undefined)
   const source = sourceOf(p.file);
   if (!source || source.treesReleased || p.doc.range?.[0] !== p.offset) return false;
   if (documentAt(source, p.offset) !== p.doc) return false;
-  return source.lineCounter.linePos(p.offset).line === p.line && styleKey(source) === p.style;
+  if (source.lineCounter.linePos(p.offset).line !== p.line) return false;
+  const style = indentStyle(source);
+  return style.step === p.style.step && style.indentSeq === p.style.indentSeq;
 }
 
 /** The last document starting at or before `offset` (documents are in text order). */
@@ -166,9 +168,4 @@ function documentAt(source: SourceFile, offset: number): Document | undefined {
     } else hi = mid - 1;
   }
   return found;
-}
-
-function styleKey(source: SourceFile): string {
-  const s = indentStyle(source);
-  return `${s.step}/${s.indentSeq}`;
 }
