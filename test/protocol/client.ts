@@ -2,6 +2,7 @@
 // speaks LSP over its stdio, records published diagnostics, and answers the server's own requests
 // (workspace/configuration, client/registerCapability) like an editor would.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,9 +62,11 @@ export class TestClient {
 
   static async start(
     root: string,
-    options: { initializationOptions?: unknown; settings?: unknown } = {},
+    options: { initializationOptions?: unknown; settings?: unknown; nodeArgs?: string[] } = {},
   ): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], {
+      stdio: 'pipe',
+    });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout),
       new StreamMessageWriter(child.stdin),
@@ -222,6 +225,13 @@ export class TestClient {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     this.connection.dispose();
     if (this.child.exitCode === null) this.child.kill();
+  }
+
+  /** The server's resident memory (VmRSS, bytes), from /proc. */
+  rss(): number {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
+    if (!m) throw new Error('no VmRSS for the server process');
+    return Number(m[1]) * 1024;
   }
 
   get alive(): boolean {

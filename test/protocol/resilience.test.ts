@@ -184,7 +184,8 @@ describe('resilience: a huge workspace with unreadable files', () => {
     { timeout: 180_000 },
     async () => {
       const uri = ws.uri('open/compose.yaml');
-      client = await TestClient.start(ws.root);
+      // Started as the extension starts it: with `--expose-gc`, so the heap compaction runs (last test).
+      client = await TestClient.start(ws.root, { nodeArgs: ['--expose-gc'] });
       client.open(uri, COMPOSE, 'dockercompose');
       // Hovers while the scan of 10,000 files runs: every one answered within 1 s.
       const lint = client.request<{ scanned: number }>('statefulHa/lintWorkspace');
@@ -239,6 +240,29 @@ describe('resilience: a huge workspace with unreadable files', () => {
       assert.ok(again.value.scanned > 100);
     },
   );
+
+  it('once quiet, compacts the heap the indexing grew, and still answers at once', async (t) => {
+    assert.ok(client?.alive, 'the indexing test ran first');
+    const before = client.rss();
+    // No message meanwhile: any request postpones the compaction (2 s of quiet, then a round per 0.5 s).
+    await new Promise((r) => setTimeout(r, 9000));
+    const after = client.rss();
+    const stats = (
+      await within(
+        5000,
+        client.request<{ compactions: number; compactedBytes: number }>('statefulHa/stats'),
+        'stats',
+      )
+    ).value;
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+    t.diagnostic(
+      `${stats.compactions} compaction rounds gave back ${mb(stats.compactedBytes)} of heap; RSS ${mb(before)} → ${mb(after)}`,
+    );
+    assert.ok(stats.compactions >= 1, JSON.stringify(stats));
+    assert.ok(stats.compactedBytes >= 32 * 1024 * 1024, JSON.stringify(stats));
+    assert.ok(after < before * 0.85, `RSS ${mb(before)} → ${mb(after)}`);
+    await within(1000, client.hover(ws.uri('open/compose.yaml'), 2, 3), 'hover after the compaction');
+  });
 
   // Found by the test above: a pass used to analyse and publish a 10,000-file workspace as one synchronous
   // block (hovers waited up to 13 s). Passes now yield every 20 ms: between files, rules and publications.

@@ -648,6 +648,11 @@ export class LanguageService {
   }
 
   /** The advisor's counters (a copy), answered to `statefulHa/stats` — benchmarks and tests only. */
+  /** Work pending or under way between messages: a pass scheduled or running, texts not yet applied. */
+  busy(): boolean {
+    return this.running !== undefined || this.timer !== undefined || this.pending.size > 0;
+  }
+
   stats(): Advisor['stats'] {
     return { ...this.advisor.stats };
   }

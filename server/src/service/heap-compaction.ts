@@ -1,0 +1,100 @@
+// Gives the memory of a burst of work back to the system once the server is idle. V8 keeps the heap it grew
+// to: after the first pass over a 5,000-file workspace the server held 408–426 MB RSS for a 137–146 MB live
+// set, the same 15 s later (Node runs no idle-time collection). A few full collections while nobody waits
+// compact it: measured 415 → 267 MB after 5 rounds of ~220 ms each. Needs `--expose-gc` (the extension
+// starts the server with it); without it, does nothing.
+import { getHeapStatistics } from 'node:v8';
+
+export interface CompactionOptions {
+  /** How often to look (ms). */
+  checkMs: number;
+  /** Quiet time (no message handled, no pass running) before a round (ms). */
+  idleMs: number;
+  /** Growth of the committed heap since the last compaction that is worth a round (bytes). */
+  minGrowthBytes: number;
+  /** A round that shrinks the committed heap less than this ends the compaction (until the heap grows). */
+  minFreedBytes: number;
+  /** Most rounds per quiet period (each one blocks the thread for a full collection). */
+  maxRounds: number;
+}
+
+const DEFAULTS: CompactionOptions = {
+  checkMs: 500,
+  idleMs: 2000,
+  minGrowthBytes: 96 * 1024 * 1024,
+  minFreedBytes: 8 * 1024 * 1024,
+  maxRounds: 6,
+};
+
+export interface CompactionStats {
+  /** Full collections run by the compactor. */
+  rounds: number;
+  /** Committed heap given back by them (bytes; total_heap_size before minus after). */
+  freedBytes: number;
+}
+
+export class HeapCompactor {
+  readonly stats: CompactionStats = { rounds: 0, freedBytes: 0 };
+  private readonly options: CompactionOptions;
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private inFlight = 0;
+  private lastActivity = performance.now();
+  /** Rounds run since the last activity. */
+  private roundsThisQuiet = 0;
+  /** The last round freed enough for another to be worth it (in this quiet period or the next). */
+  private unfinished = false;
+  /** The committed heap after the last round (at start: when created). */
+  private baseline = getHeapStatistics().total_heap_size;
+
+  constructor(
+    private readonly gc: (() => void) | undefined,
+    /** Work the server does on its own, between messages (a scheduled or running pass). */
+    private readonly busy: () => boolean,
+    options: Partial<CompactionOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    if (gc) this.timer = setInterval(() => this.tick(), this.options.checkMs).unref();
+  }
+
+  get enabled(): boolean {
+    return this.gc !== undefined;
+  }
+
+  /** Runs a message handler, which postpones compaction until it is done and the server is quiet again. */
+  async during<R>(fn: () => R | Promise<R>): Promise<R> {
+    this.inFlight++;
+    this.activity();
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.activity();
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private activity(): void {
+    this.lastActivity = performance.now();
+    this.roundsThisQuiet = 0;
+  }
+
+  private tick(): void {
+    if (!this.gc || this.inFlight > 0 || this.busy()) return;
+    if (performance.now() - this.lastActivity < this.options.idleMs) return;
+    if (this.roundsThisQuiet >= this.options.maxRounds) return;
+    const before = getHeapStatistics().total_heap_size;
+    // Only after a burst: the heap grew well past what the last compaction left (what is live is unknown
+    // until a collection, so growth is the cue, not the unused part of the heap).
+    if (!this.unfinished && before - this.baseline < this.options.minGrowthBytes) return;
+    this.gc();
+    const after = getHeapStatistics().total_heap_size;
+    this.stats.rounds++;
+    this.stats.freedBytes += Math.max(0, before - after);
+    this.baseline = after;
+    this.roundsThisQuiet++;
+    this.unfinished = before - after >= this.options.minFreedBytes;
+  }
+}
