@@ -11,7 +11,7 @@
 // (bundled from schemas/, local file URIs, schemaStore off: no network). Peers live in bench/vendor/
 // (`npm ci --prefix bench/vendor`); a missing peer is reported and its column skipped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -500,8 +500,16 @@ function partCli(manifest) {
     String(oursOut?.findings?.length),
   ]);
   if (existsSync(DCLINT)) {
-    const dc = timeCommand([DCLINT, ...compose, '-f', 'json', '--color', 'false'], CLI_RUNS, 1);
-    const dcOut = safeJson(dc.last.stdout);
+    // Its report goes to a file: on a pipe, dclint exits before stdout is flushed (the JSON was cut at
+    // ~220 KB, so the files and messages it found went unreported).
+    const dcReport = join(GEN, 'dclint-report.json');
+    rmSync(dcReport, { force: true });
+    const dc = timeCommand(
+      [DCLINT, ...compose, '-f', 'json', '--color', 'false', '-o', dcReport],
+      CLI_RUNS,
+      1,
+    );
+    const dcOut = existsSync(dcReport) ? safeJson(readFileSync(dcReport, 'utf8')) : undefined;
     const msgs = Array.isArray(dcOut) ? dcOut.reduce((n, r) => n + r.messages.length, 0) : undefined;
     res.dclint = {
       ms: dc.ms,
