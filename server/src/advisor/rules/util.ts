@@ -64,16 +64,38 @@ function composeWorkloadsOf(index: WorkspaceIndex, file: string, docIndex: numbe
   return byDoc.get(`${docIndex}#${file}`) ?? [];
 }
 
+/** Members by engine, per document's compose workloads (members() and the backups are asked per workload). */
+const membersByDocument = new WeakMap<Workload[], Map<string, { list: Workload[]; set: Set<Workload> }>>();
+const backupsByDocument = new WeakMap<Workload[], Workload[]>();
+
 export function members(index: WorkspaceIndex, workload: Workload): Workload[] {
   if (workload.platform !== 'compose' || !workload.engine) return [workload];
   const engineId = workload.engine.id;
-  const list = composeWorkloadsOf(index, workload.file, workload.docIndex).filter(
-    (w) => w.engine?.id === engineId && !w.engine.arbiter && w.stateful && !w.backup,
-  );
-  if (!list.includes(workload)) list.push(workload);
-  return list.sort(
-    (a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character,
-  );
+  const inDocument = composeWorkloadsOf(index, workload.file, workload.docIndex);
+  let byEngine = membersByDocument.get(inDocument);
+  if (!byEngine) membersByDocument.set(inDocument, (byEngine = new Map()));
+  let cluster = byEngine.get(engineId);
+  if (!cluster) {
+    const list = inDocument
+      .filter((w) => w.engine?.id === engineId && !w.engine.arbiter && w.stateful && !w.backup)
+      .sort(bySpanStart);
+    cluster = { list, set: new Set(list) };
+    byEngine.set(engineId, cluster);
+  }
+  // A copy: callers may keep or change their list.
+  return cluster.set.has(workload) ? [...cluster.list] : [...cluster.list, workload].sort(bySpanStart);
+}
+
+function bySpanStart(a: Workload, b: Workload): number {
+  return a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character;
+}
+
+/** The backup services of the workload's compose file and document. */
+function composeBackupsOf(index: WorkspaceIndex, workload: Workload): Workload[] {
+  const inDocument = composeWorkloadsOf(index, workload.file, workload.docIndex);
+  let backups = backupsByDocument.get(inDocument);
+  if (!backups) backupsByDocument.set(inDocument, (backups = inDocument.filter((w) => w.backup)));
+  return backups;
 }
 
 /** Total member count over `members()`: replicas summed; null when any is unknown (global mode). */
@@ -404,7 +426,7 @@ export function drTargetsFor(index: WorkspaceIndex, workload: Workload): DrCover
     return out;
   }
   const sources = new Set(mounts.map((m) => m.source).filter((s): s is string => s !== undefined));
-  for (const o of composeWorkloadsOf(index, workload.file, workload.docIndex)) {
+  for (const o of composeBackupsOf(index, workload)) {
     if (!o.backup || o.id === workload.id) continue;
     const backupSources = o.containers.flatMap((c) => c.mounts.map((m) => m.source));
     const covers =
