@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
 import {
+  MAX_COMPOSE_ENTRIES,
   MAX_DOCUMENTS,
   MAX_NESTING,
   MAX_SYNTAX_PROBLEMS,
@@ -117,5 +118,21 @@ describe('regressions', () => {
     const ok = parseFile('cap.yaml', atCap, new Catalog(), { stats });
     assert.equal(ok.source!.skippedReason, undefined);
     assert.equal(ok.source!.documents.length, MAX_DOCUMENTS);
+  });
+
+  it('caps: a compose file with more services and volumes than the cap is reported, not analysed', () => {
+    const compose = (services: number, volumes: number) =>
+      `services:\n${Array.from({ length: services }, (_, i) => `  s${i}: {image: postgres:16}\n`).join('')}` +
+      (volumes > 0 ? `volumes:\n${Array.from({ length: volumes }, (_, i) => `  v${i}:\n`).join('')}` : '');
+    const over = parseFile('compose.yaml', compose(MAX_COMPOSE_ENTRIES - 10, 11), new Catalog());
+    assert.equal(
+      over.source!.skippedReason,
+      `file has ${MAX_COMPOSE_ENTRIES + 1} compose services and volumes; only files with up to ${MAX_COMPOSE_ENTRIES} are analysed`,
+    );
+    assert.equal(over.workloads.length, 0);
+    assert.equal(over.source!.documents.length, 0, 'the trees of a skipped file are not kept');
+    const atCap = parseFile('compose.yaml', compose(MAX_COMPOSE_ENTRIES - 10, 10), new Catalog());
+    assert.equal(atCap.source!.skippedReason, undefined);
+    assert.equal(atCap.workloads.length, MAX_COMPOSE_ENTRIES - 10);
   });
 });
