@@ -10,8 +10,10 @@
 //    with the CPU time of each of its threads read from /proc (Linux): the JavaScript thread and V8's helper
 //    threads (concurrent marking, parallel scavenges, background compilation). Total CPU ÷ cores is a floor
 //    for the wall time of any split of the same work over the cores.
+// 3. One compose file of 2,500 to 20,000 services of one engine (one "cluster"): the lint time should double
+//    with the services (it grew 4x per doubling before the per-document memos of members and backups).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +125,33 @@ if (!args.includes('--skip-lint')) {
     console.log(
       '\n(CPU sampled every 50 ms until the process exits: the last ≤ 50 ms of each thread may be missed.)',
     );
+  }
+}
+
+if (existsSync(cli)) {
+  const dir = join(ROOT, 'bench', '.generated', 'compose-scaling');
+  mkdirSync(dir, { recursive: true });
+  console.log(`\n# One compose file of N services of one engine, \`stateful-ha lint --format json\`\n`);
+  console.log('| services | size | wall (median) | × the previous |');
+  console.log('|---|---|---|---|');
+  let previous;
+  for (const n of [2500, 5000, 10000, 20000]) {
+    const file = join(dir, `compose-${n}.yaml`);
+    let text = 'services:\n';
+    for (let i = 0; i < n; i++)
+      text += `  s${i}:\n    image: postgres:16\n    volumes: ["d${i}:/var/lib/postgresql/data"]\n`;
+    writeFileSync(file, text);
+    const times = [];
+    for (let r = 0; r < RUNS; r++) {
+      const started = performance.now();
+      const child = spawn(process.execPath, [cli, 'lint', file, '--format', 'json'], { stdio: 'ignore' });
+      await new Promise((resolve) => child.on('exit', resolve));
+      times.push(performance.now() - started);
+    }
+    const t = median(times);
+    console.log(
+      `| ${n.toLocaleString('en')} | ${(text.length / 1e6).toFixed(1)} MB | ${(t / 1000).toFixed(2)} s | ${previous ? `${(t / previous).toFixed(2)}×` : ''} |`,
+    );
+    previous = t;
   }
 }
