@@ -191,3 +191,37 @@ describe('diagnostics', () => {
     }
   });
 });
+
+describe('diagnostics: a file with more problems than an editor shows', () => {
+  // 600 services of a database without a volume and without a restart policy: 600 errors
+  // (ephemeral-data) and 600 warnings (missing-restart-policy), more than the 1,000 published per file.
+  const services = Array.from({ length: 600 }, (_, i) => `  db${i}:\n    image: postgres:16\n`).join('');
+  const ws = workspace({ 'big/compose.yaml': `services:\n${services}` });
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start(ws.root);
+  });
+  after(async () => {
+    await client.stop();
+    ws.dispose();
+  });
+
+  it('publishes 1,000: the errors first, and one last diagnostic counting the others', async () => {
+    const ds = await client.waitFor(ws.uri('big/compose.yaml'), has('more-problems'), 30_000);
+    assert.equal(ds.length, 1000);
+    const errors = ds.filter((d) => d.severity === 1);
+    assert.equal(errors.length, 600);
+    assert.ok(
+      ds.slice(0, 600).every((d) => d.severity === 1),
+      'errors first',
+    );
+    const last = ds.at(-1)!;
+    assert.equal(last.code, 'more-problems');
+    const hidden = Number(/^(\d+) more problems in this file/.exec(messageOf(last))?.[1]);
+    // Every finding is counted, shown or not: 999 shown + the hidden ones.
+    const r = await client.request<{ errors: number; warnings: number }>('statefulHa/lintWorkspace');
+    assert.equal(r.errors, 600);
+    assert.ok(r.warnings >= 600, JSON.stringify(r));
+    assert.equal(999 + hidden, r.errors + r.warnings + (r as { infos?: number }).infos!, JSON.stringify(r));
+  });
+});

@@ -39,7 +39,7 @@ import {
 import { schemaDiagnostics, type SchemaCache } from './schema-validation.js';
 import { canonicalUri, toUri, uriToPath } from './uri.js';
 import { CONFIG_CODE, SOURCE } from './validation-constants.js';
-import { diagnosticData, findingToDiagnostic, sourceDiagnostics } from './validation.js';
+import { diagnosticData, findingToDiagnostic, shownDiagnostics, sourceDiagnostics } from './validation.js';
 import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, sep } from 'node:path';
@@ -518,8 +518,9 @@ export class LanguageService {
     return schema;
   }
 
-  private publish(uri: string, diagnostics: Diagnostic[], version: number | undefined): void | Promise<void> {
+  private publish(uri: string, all: Diagnostic[], version: number | undefined): void | Promise<void> {
     const last = this.published.get(uri);
+    const diagnostics = shownDiagnostics(all);
     // A new version of an open document carries its version in every finding's data: it always differs
     // from what was published, and its hash is computed only when a later pass needs to compare with it.
     let hash: string | undefined;
@@ -529,7 +530,7 @@ export class LanguageService {
       if (last?.hash === hash) return;
     }
     if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
-    else this.published.set(uri, publication(diagnostics, hash, version));
+    else this.published.set(uri, publication(diagnostics, all, hash, version));
     if (!last && diagnostics.length === 0) return; // nothing shown before, nothing to clear
     return this.host.publishDiagnostics(uri, diagnostics, version);
   }
@@ -647,12 +648,12 @@ export class LanguageService {
     return { ...this.counts(), scanned: this.advisor.paths().length };
   }
 
-  /** The advisor's counters (a copy), answered to `statefulHa/stats` — benchmarks and tests only. */
   /** Work pending or under way between messages: a pass scheduled or running, texts not yet applied. */
   busy(): boolean {
     return this.running !== undefined || this.timer !== undefined || this.pending.size > 0;
   }
 
+  /** The advisor's counters (a copy), answered to `statefulHa/stats` — benchmarks and tests only. */
   stats(): Advisor['stats'] {
     return { ...this.advisor.stats };
   }
@@ -708,8 +709,10 @@ interface Publication {
   infos: number;
 }
 
+/** `diagnostics` as published; the counts are of `all` (the status bar counts every problem). */
 function publication(
   diagnostics: Diagnostic[],
+  all: Diagnostic[],
   hash: string | undefined,
   version: number | undefined,
 ): Publication {
@@ -721,7 +724,7 @@ function publication(
     warnings: 0,
     infos: 0,
   };
-  for (const d of diagnostics) {
+  for (const d of all) {
     if (d.severity === DiagnosticSeverity.Error) p.errors++;
     else if (d.severity === DiagnosticSeverity.Warning) p.warnings++;
     else p.infos++;

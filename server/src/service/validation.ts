@@ -10,7 +10,7 @@ import {
 import type { Finding, Fix, Severity, SourceFile } from '../advisor/model/model.js';
 import { RULES_BY_ID } from '../advisor/rules/index.js';
 import { docsUrl } from '../advisor/rules/rule.js';
-import { SKIPPED_CODE, SOURCE, SYNTAX_CODE } from './validation-constants.js';
+import { HIDDEN_CODE, MAX_PUBLISHED, SKIPPED_CODE, SOURCE, SYNTAX_CODE } from './validation-constants.js';
 import { toUri } from './uri.js';
 
 /** A fix as carried in `Diagnostic.data`: edits grouped by document URI, 0-based LSP ranges. */
@@ -103,4 +103,23 @@ export function diagnosticData(d: Diagnostic): DiagnosticData | undefined {
   const data = d.data as Partial<DiagnosticData> | undefined;
   if (!data || typeof data.rule !== 'string' || !Array.isArray(data.fixes)) return undefined;
   return data as DiagnosticData;
+}
+
+/**
+ * A file's diagnostics as published: all of them up to MAX_PUBLISHED, else the most severe first (in their
+ * order within a severity) and one last diagnostic counting the others.
+ */
+export function shownDiagnostics(all: Diagnostic[]): Diagnostic[] {
+  if (all.length <= MAX_PUBLISHED) return all;
+  const rank = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+  const shown = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PUBLISHED - 1);
+  const hidden = all.length - shown.length;
+  shown.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: HIDDEN_CODE,
+    message: `${hidden} more problems in this file are not shown: an editor shows at most ${MAX_PUBLISHED} per file (the most severe are shown). Run \`stateful-ha lint\` on the file to list them all.`,
+  });
+  return shown;
 }
