@@ -4,7 +4,7 @@
 import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
 import type { Container, DataMount, Fix, Workload } from '../model/model.js';
 import { replaceScalar, setIn } from '../fix/yaml-edit.js';
-import { get, getIn, items, keyOf, pairsOf, str } from '../yaml/nodes.js';
+import { get, getIn, items, keySetOf, pairsOf, str } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
 import { containerNode, display, mergeEdits, nodeAt, sourceDoc, tidyRange, oneFix } from './util.js';
 
@@ -107,7 +107,7 @@ export function covers(mountPath: string, dataPath: string): boolean {
   return d.startsWith(`${m}/`) || m.startsWith(`${d}/`);
 }
 
-function uniqueName(candidates: string[], taken: Set<string>): string {
+function uniqueName(candidates: string[], taken: ReadonlySet<string>): string {
   for (const c of candidates) if (!taken.has(c)) return c;
   let i = 2;
   while (taken.has(`${candidates[0]}-${i}`)) i++;
@@ -127,7 +127,7 @@ function composeFix(
   const { source, doc } = sd;
   const root = doc.contents;
   if (!isMap(root)) return undefined;
-  const taken = new Set(pairsOf(doc, get(doc, root, 'volumes')).map((p) => keyOf(p) ?? ''));
+  const taken = keySetOf(pairsOf(doc, get(doc, root, 'volumes')));
   const name = uniqueName([`${w.name}-data`, `${w.name}-${e.id}-data`], taken);
   const entry = `${name}:${path}`;
   const edits = [];

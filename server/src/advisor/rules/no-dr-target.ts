@@ -1,10 +1,10 @@
 // no-dr-target (DESIGN §4): persistent data that no disaster-recovery mechanism in the workspace covers.
 // Coverage is computed by `drTargetsFor` (shared with dr-target-same-failure-domain): any covering target,
 // off-site or not, silences this rule; a local-only one is that other rule's business.
-import { isMap, isSeq } from 'yaml';
+import { isMap, isSeq, type Pair } from 'yaml';
 import type { Fix, Workload } from '../model/model.js';
 import { appendDocument, appendItem, insertPair, renderDocument, setIn } from '../fix/yaml-edit.js';
-import { get, keyOf } from '../yaml/nodes.js';
+import { get, keySetOf } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
 import { dataMounts, drTargetsFor, objectSource } from './util.js';
 
@@ -85,7 +85,7 @@ function fixes(ctx: RuleContext, w: Workload): Fix[] {
         ),
       ];
       if (isMap(services) && volumes.length > 0) {
-        const taken = new Set(services.items.map((p) => keyOf(p)));
+        const taken = keySetOf(services.items as Pair[]);
         let name = `${w.name}-backup`;
         for (let i = 2; taken.has(name); i++) name = `${w.name}-backup-${i}`;
         out.push({
