@@ -3,6 +3,7 @@
 // (workspace/configuration, client/registerCapability) like an editor would.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +45,28 @@ export function workspace(files: Record<string, string>): {
     uri: (rel) => uriOf(join(root, rel)),
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A temporary workspace of `files`, with a server started on it before the suite's tests (handed to
+ * `started`), stopped and the folder removed after them.
+ */
+export function serveWorkspace(
+  files: Record<string, string>,
+  started: (client: TestClient) => void,
+  options?: Parameters<typeof TestClient.start>[1],
+): ReturnType<typeof workspace> {
+  const ws = workspace(files);
+  let client: TestClient | undefined;
+  before(async () => {
+    client = await TestClient.start(ws.root, options);
+    started(client);
+  });
+  after(async () => {
+    await client?.stop();
+    ws.dispose();
+  });
+  return ws;
 }
 
 type Waiter = { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void };

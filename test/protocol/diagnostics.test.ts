@@ -1,10 +1,10 @@
 // Diagnostics over the real protocol: workspace scan on start, exact ranges and codes, rule docs links,
 // related locations across files, cross-file re-validation, syntax and schema problems, silence on other YAML.
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { messageOf, TestClient, workspace } from './client.js';
+import { messageOf, serveWorkspace, type TestClient } from './client.js';
 import { CASSANDRA, COMPOSE, STORAGE_CLASS } from './fixtures.js';
 
 const DOCS = 'https://github.com/stateful-ha/stateful-ha-advisor/blob/main/docs/rules/';
@@ -14,21 +14,17 @@ const fixesOf = (d: Diagnostic) => (d.data as { fixes: { title: string }[] }).fi
 const lacks = (code: string) => (ds: Diagnostic[]) => !codes(ds).includes(code);
 
 describe('diagnostics', () => {
-  const ws = workspace({
-    'db/cassandra.yaml': CASSANDRA,
-    'storage/class.yaml': STORAGE_CLASS,
-    'compose.yaml': COMPOSE,
-    'notes/other.yaml': 'title: not a manifest\nitems: [1, 2\n',
-    'node_modules/pkg/compose.yaml': COMPOSE,
-  });
   let client: TestClient;
-  before(async () => {
-    client = await TestClient.start(ws.root);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const ws = serveWorkspace(
+    {
+      'db/cassandra.yaml': CASSANDRA,
+      'storage/class.yaml': STORAGE_CLASS,
+      'compose.yaml': COMPOSE,
+      'notes/other.yaml': 'title: not a manifest\nitems: [1, 2\n',
+      'node_modules/pkg/compose.yaml': COMPOSE,
+    },
+    (c) => (client = c),
+  );
 
   it('publishes the workspace on start, with exact ranges, rule codes and docs links', async () => {
     const ds = await client.waitFor(ws.uri('compose.yaml'), has('missing-restart-policy'));
@@ -196,15 +192,8 @@ describe('diagnostics: a file with more problems than an editor shows', () => {
   // 600 services of a database without a volume and without a restart policy: 600 errors
   // (ephemeral-data) and 600 warnings (missing-restart-policy), more than the 1,000 published per file.
   const services = Array.from({ length: 600 }, (_, i) => `  db${i}:\n    image: postgres:16\n`).join('');
-  const ws = workspace({ 'big/compose.yaml': `services:\n${services}` });
   let client: TestClient;
-  before(async () => {
-    client = await TestClient.start(ws.root);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const ws = serveWorkspace({ 'big/compose.yaml': `services:\n${services}` }, (c) => (client = c));
 
   it('publishes 1,000: the errors first, and one last diagnostic counting the others', async () => {
     const ds = await client.waitFor(ws.uri('big/compose.yaml'), has('more-problems'), 30_000);

@@ -2,10 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { CodeAction, Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
-import { TestClient, workspace } from './client.js';
+import { serveWorkspace, TestClient, workspace } from './client.js';
 import { CASSANDRA, COMPOSE, STORAGE_CLASS } from './fixtures.js';
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
@@ -28,19 +28,15 @@ async function applyQuickFix(client: TestClient, uri: string, d: Diagnostic, tex
 }
 
 describe('quick fixes', () => {
-  const ws = workspace({
-    'db/cassandra.yaml': CASSANDRA,
-    'storage/class.yaml': STORAGE_CLASS,
-    'compose.yaml': COMPOSE,
-  });
   let client: TestClient;
-  before(async () => {
-    client = await TestClient.start(ws.root);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const ws = serveWorkspace(
+    {
+      'db/cassandra.yaml': CASSANDRA,
+      'storage/class.yaml': STORAGE_CLASS,
+      'compose.yaml': COMPOSE,
+    },
+    (c) => (client = c),
+  );
 
   it('applies a quick fix from Diagnostic.data and the finding disappears, comments intact', async () => {
     const uri = ws.uri('compose.yaml');
@@ -159,15 +155,11 @@ describe('quick fixes', () => {
 });
 
 describe('hover, code lens and summary', () => {
-  const ws = workspace({ 'db/cassandra.yaml': CASSANDRA, 'storage/class.yaml': STORAGE_CLASS });
   let client: TestClient;
-  before(async () => {
-    client = await TestClient.start(ws.root);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const ws = serveWorkspace(
+    { 'db/cassandra.yaml': CASSANDRA, 'storage/class.yaml': STORAGE_CLASS },
+    (c) => (client = c),
+  );
 
   it('hovers a workload name with its HA summary (the four scenarios)', async () => {
     const uri = ws.uri('db/cassandra.yaml');

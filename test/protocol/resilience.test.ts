@@ -14,7 +14,7 @@ import { parseFile } from '../../server/src/advisor/parse/parse-file.js';
 import { RULES } from '../../server/src/advisor/rules/index.js';
 import type { Rule } from '../../server/src/advisor/rules/rule.js';
 import { LanguageService, type ServiceHost } from '../../server/src/service/service.js';
-import { TestClient, workspace } from './client.js';
+import { serveWorkspace, TestClient, workspace } from './client.js';
 import { CASSANDRA, COMPOSE } from './fixtures.js';
 
 /** Resolves with the time a promise took, or rejects after `ms`. */
@@ -100,15 +100,8 @@ describe('resilience: a rule that throws', () => {
 describe('resilience: cancellation', () => {
   const files: Record<string, string> = { 'db/cassandra.yaml': CASSANDRA, 'compose.yaml': COMPOSE };
   for (let i = 0; i < 400; i++) files[`gen/s${i}.yaml`] = CASSANDRA.replace(/cassandra/g, `c${i}`);
-  const ws = workspace(files);
   let client: TestClient;
-  before(async () => {
-    client = await TestClient.start(ws.root);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const ws = serveWorkspace(files, (c) => (client = c));
 
   it('a request cancelled mid-validation ($/cancelRequest) leaves consistent state', async () => {
     const baseline = await client.request<{
