@@ -525,7 +525,7 @@ export class LanguageService {
     // from what was published, and its hash is computed only when a later pass needs to compare with it.
     let hash: string | undefined;
     if (version === undefined || last?.version === undefined || last.version === version) {
-      hash = digest(diagnostics);
+      hash = digest(diagnostics, all);
       if (last) last.hash ??= digest(last.diagnostics ?? []);
       if (last?.hash === hash) return;
     }
@@ -732,7 +732,15 @@ function publication(
   return p;
 }
 
-/** A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON). */
-function digest(diagnostics: Diagnostic[]): string {
-  return createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64');
+/**
+ * A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON).
+ * When only some of `all` are published, the counts of all are part of it: the status bar counts them.
+ */
+function digest(diagnostics: Diagnostic[], all: Diagnostic[] = diagnostics): string {
+  const hash = createHash('sha1').update(JSON.stringify(diagnostics));
+  if (all.length !== diagnostics.length) {
+    const p = publication(diagnostics, all, undefined, undefined);
+    hash.update(`${p.errors}/${p.warnings}/${p.infos}`);
+  }
+  return hash.digest('base64');
 }
