@@ -56,10 +56,6 @@ export class HeapCompactor {
     if (gc) this.timer = setInterval(() => this.tick(), this.options.checkMs).unref();
   }
 
-  get enabled(): boolean {
-    return this.gc !== undefined;
-  }
-
   /** Runs a message handler, which postpones compaction until it is done and the server is quiet again. */
   async during<R>(fn: () => R | Promise<R>): Promise<R> {
     this.inFlight++;
