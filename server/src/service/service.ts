@@ -521,16 +521,17 @@ export class LanguageService {
   private publish(uri: string, all: Diagnostic[], version: number | undefined): void | Promise<void> {
     const last = this.published.get(uri);
     const diagnostics = shownDiagnostics(all);
+    const next = publication(diagnostics, all, version);
     // A new version of an open document carries its version in every finding's data: it always differs
     // from what was published, and its hash is computed only when a later pass needs to compare with it.
-    let hash: string | undefined;
     if (version === undefined || last?.version === undefined || last.version === version) {
-      hash = digest(diagnostics, all);
+      // When only some are shown, the counts of all are part of the hash: the status bar shows them.
+      next.hash = digest(diagnostics, diagnostics === all ? undefined : next);
       if (last) last.hash ??= digest(last.diagnostics ?? []);
-      if (last?.hash === hash) return;
+      if (last?.hash === next.hash) return;
     }
     if (diagnostics.length === 0 && !this.advisor.has(uri)) this.published.delete(uri);
-    else this.published.set(uri, publication(diagnostics, all, hash, version));
+    else this.published.set(uri, next);
     if (!last && diagnostics.length === 0) return; // nothing shown before, nothing to clear
     return this.host.publishDiagnostics(uri, diagnostics, version);
   }
@@ -709,15 +710,10 @@ interface Publication {
   infos: number;
 }
 
-/** `diagnostics` as published; the counts are of `all` (the status bar counts every problem). */
-function publication(
-  diagnostics: Diagnostic[],
-  all: Diagnostic[],
-  hash: string | undefined,
-  version: number | undefined,
-): Publication {
+/** `diagnostics` as published (its hash set by the caller); the counts are of `all` (the status bar counts every problem). */
+function publication(diagnostics: Diagnostic[], all: Diagnostic[], version: number | undefined): Publication {
   const p: Publication = {
-    hash,
+    hash: undefined,
     diagnostics: version === undefined ? undefined : diagnostics,
     version,
     errors: 0,
@@ -733,14 +729,14 @@ function publication(
 }
 
 /**
- * A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON).
- * When only some of `all` are published, the counts of all are part of it: the status bar counts them.
+ * A digest of a file's diagnostics, to tell whether they changed (kept per file: 28 characters, not the JSON),
+ * with the counts of all its problems when only some are published.
  */
-function digest(diagnostics: Diagnostic[], all: Diagnostic[] = diagnostics): string {
+function digest(
+  diagnostics: Diagnostic[],
+  counts?: Pick<Publication, 'errors' | 'warnings' | 'infos'>,
+): string {
   const hash = createHash('sha1').update(JSON.stringify(diagnostics));
-  if (all.length !== diagnostics.length) {
-    const p = publication(diagnostics, all, undefined, undefined);
-    hash.update(`${p.errors}/${p.warnings}/${p.infos}`);
-  }
+  if (counts) hash.update(`${counts.errors}/${counts.warnings}/${counts.infos}`);
   return hash.digest('base64');
 }
