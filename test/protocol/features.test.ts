@@ -1,6 +1,6 @@
 // Code actions, hover, code lens, the summary request, configuration and settings over the real protocol.
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -202,6 +202,31 @@ describe('hover, code lens and summary', () => {
     assert.equal(atCursor?.ref, 'StatefulSet/cassandra');
     // Not a workload: no lens.
     assert.deepEqual(await client.codeLens(ws.uri('storage/class.yaml')), []);
+  });
+
+  it('a kubectl List: schema problems, findings, hover and a code lens per item', async () => {
+    const uri = ws.uri('db/list.yaml');
+    const list = readFileSync(join(__dirname, '../fixtures/kubernetes/list.yaml'), 'utf8');
+    client.open(uri, list.replace('replicas: 1', 'replicas: one'));
+    const ds = await client.waitFor(uri, (d) => has('schema')(d) && has('ephemeral-data')(d));
+    const schema = ds.filter((d) => d.code === 'schema');
+    assert.deepEqual(
+      schema.map((d) => [d.range.start.line, d.severity]),
+      [[19, 2]],
+      JSON.stringify(schema.map((d) => d.message)),
+    );
+    assert.match(String(schema[0]!.message), /^StatefulSet: items\.1\.spec\.replicas: /);
+    assert.equal(ds.find((d) => d.code === 'ephemeral-data')!.range.start.line, 28);
+    const hover = await client.hover(uri, 33, 13); // `redis` in the third item's metadata.name
+    const value = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(value, /HA summary: `Deployment\/redis`/);
+    assert.match(value, /Server failure/);
+    const lenses = (await client.codeLens(uri)) ?? [];
+    assert.deepEqual(
+      lenses.map((l) => l.range.start.line),
+      [13, 31, 61],
+      JSON.stringify(lenses.map((l) => l.command?.title)),
+    );
   });
 
   it('lists the rules for "Explain Rule…"', async () => {

@@ -396,6 +396,57 @@ describe('kubernetes parser: JSON-flow YAML and multi-document files', () => {
   });
 });
 
+describe('kubernetes parser: List (kubectl get -o yaml)', () => {
+  const m = load('list.yaml');
+  const lines = m.source!.text.split('\n');
+
+  it('reads every item as an object of its own, typed lists inside the List too', () => {
+    assert.deepEqual(
+      m.workloads.map((w) => w.ref),
+      ['StatefulSet/pg', 'Deployment/redis', 'Deployment/mongo'],
+    );
+    assert.deepEqual(
+      m.objects.map((o) => o.ref),
+      ['StorageClass/local-disk', 'PersistentVolumeClaim/mongo-data'],
+    );
+    assert.equal(workload(m, 'StatefulSet/pg').namespace, 'data');
+    assert.equal(workload(m, 'StatefulSet/pg').engine?.id, 'postgresql');
+    const mount = workload(m, 'Deployment/mongo').containers[0]!.mounts[0]!;
+    assert.equal(mount.type, 'claim');
+    assert.equal(mount.claimName, 'mongo-data');
+  });
+
+  it('an item spans its own lines and keeps the document index in its id', () => {
+    const pg = workload(m, 'StatefulSet/pg');
+    const redis = workload(m, 'Deployment/redis');
+    assert.equal(pg.docIndex, 0);
+    assert.equal(pg.id, `${m.path}#0/StatefulSet/pg`);
+    assert.deepEqual(pos(pg.span), [12, 4, 28, 32]);
+    assert.equal(lines[12], '  - apiVersion: apps/v1');
+    assert.equal(lines[28]!.slice(0, 32), '              image: postgres:16');
+    assert.ok(pg.span.end.line < redis.span.start.line);
+    assert.equal(textAt(m, pg.nameRange), 'pg');
+    const claim = object(m, 'PersistentVolumeClaim/mongo-data');
+    assert.equal(lines[claim.span.start.line], '      - apiVersion: v1');
+  });
+
+  it('odd Lists give nothing and never throw: no items, scalar items, nesting past the bound', () => {
+    const parse = (text: string) => parseFile('odd.yaml', text, catalog);
+    assert.deepEqual(parse('apiVersion: v1\nkind: List\n').workloads, []);
+    assert.deepEqual(parse('apiVersion: v1\nkind: List\nitems: 3\n').workloads, []);
+    assert.deepEqual(parse('apiVersion: v1\nkind: List\nitems: [1, x, null, []]\n').workloads, []);
+    const pod =
+      '{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: redis}]}}';
+    const nested = (depth: number) => {
+      let item = pod;
+      for (let i = 0; i < depth; i++) item = `{apiVersion: v1, kind: List, items: [${item}]}`;
+      return parse(item).workloads.map((w) => w.ref);
+    };
+    assert.deepEqual(nested(4), ['Pod/p']);
+    assert.deepEqual(nested(5), []);
+  });
+});
+
 describe('kubernetes parser: spread', () => {
   const spreadOf = (affinity: string) =>
     parseFile(

@@ -592,3 +592,49 @@ describe('rolling-update-multi-attach', () => {
     assert.deepEqual(findings(files, R), []);
   });
 });
+
+describe('a kubectl List: its items are linted like documents', () => {
+  const files = { 'list.yaml': fixture('kubernetes/list.yaml') };
+  const all = lint(files);
+
+  test('findings point into the items, cross-item references resolve', () => {
+    assert.deepEqual(
+      all.map((f) => `${f.rule} ${f.workload} ${f.range.start.line}`),
+      [
+        'reclaim-policy-delete StorageClass/local-disk 9',
+        'ephemeral-data StatefulSet/pg 28',
+        'missing-node-affinity Deployment/redis 45',
+        'single-copy-data Deployment/redis 45',
+        'no-dr-target Deployment/mongo 63',
+        'rolling-update-multi-attach Deployment/mongo 75',
+        'single-copy-data Deployment/mongo 75',
+      ],
+    );
+    // The claim inside a typed PersistentVolumeClaimList resolves to the StorageClass of another item.
+    assert.match(ofRule(all, 'single-copy-data')[1]!.message, /StorageClass `local-disk`/);
+  });
+
+  test('a suppression comment above an item applies to that item only', () => {
+    const dr = ofRule(all, 'no-dr-target').map((f) => f.workload);
+    assert.deepEqual(dr, ['Deployment/mongo']);
+    const unsuppressed = lint({
+      'list.yaml': files['list.yaml'].replace(/^ {2}# stateful-ha-ignore no-dr-target.*\n/m, ''),
+    });
+    assert.deepEqual(
+      ofRule(unsuppressed, 'no-dr-target').map((f) => f.workload),
+      ['Deployment/redis', 'Deployment/mongo'],
+    );
+  });
+
+  test('fixes edit the item in place: a volumeClaimTemplate, a nodeSelector', () => {
+    const pg = only(files, 'ephemeral-data');
+    const fixed = checkFix(files, pg);
+    assert.match(fixed['list.yaml']!, /\n {6}volumeClaimTemplates:\n {8}- metadata:\n {12}name: data\n/);
+    const redis = only(files, 'missing-node-affinity');
+    const pinned = checkFix(files, redis);
+    assert.match(
+      pinned['list.yaml']!,
+      /hostPath: \{path: \/srv\/redis\}\n {10}nodeSelector:\n {12}stateful-ha.io\/data-node: redis\n {2}- apiVersion: v1\n/,
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { isMap, isScalar, type Document } from 'yaml';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver-protocol';
 import { schemaProblems } from '../advisor/config/schema-errors.js';
 import type { SourceFile } from '../advisor/model/model.js';
+import { isListKind, MAX_LIST_DEPTH } from '../advisor/parse/kubernetes.js';
 import { Locator } from '../advisor/yaml/nodes.js';
 import composeSpec from '../../../schemas/compose-spec.json';
 import definitions from '../../../schemas/kubernetes/definitions.json';
@@ -136,9 +137,14 @@ function documentDiagnostics(source: SourceFile, doc: Document): Diagnostic[] {
     data: unknown,
     severity: DiagnosticSeverity,
     prefix: string,
+    /** JSON pointer of `data` in the document (a List item: `/items/3`). */
+    at = '',
   ) => {
     if (validate(data) || !validate.errors) return;
-    for (const p of schemaProblems(doc, validate.errors, locator)) {
+    const errors = at
+      ? validate.errors.map((e) => ({ ...e, instancePath: at + e.instancePath }))
+      : validate.errors;
+    for (const p of schemaProblems(doc, errors, locator)) {
       out.push({
         range: { start: p.range.start, end: p.range.end },
         severity,
@@ -158,16 +164,25 @@ function documentDiagnostics(source: SourceFile, doc: Document): Diagnostic[] {
     obsoleteVersion(doc, source, out);
     const validate = validator('compose');
     if (validate) push(doc, validate, obj, DiagnosticSeverity.Error, '');
-  } else if (
-    source.kind === 'kubernetes' &&
-    typeof obj.kind === 'string' &&
-    typeof obj.apiVersion === 'string'
-  ) {
-    const entry = KUBERNETES_SCHEMAS[obj.kind];
-    if (!entry || !entry.apiVersions.includes(obj.apiVersion)) return out;
-    const validate = validator(obj.kind);
-    // Our Kubernetes schemas are partial and structural: warnings, the API server has the last word.
-    if (validate) push(doc, validate, obj, DiagnosticSeverity.Warning, `${obj.kind}: `);
+  } else if (source.kind === 'kubernetes') {
+    const object = (o: Record<string, unknown>, at: string, depth: number): void => {
+      if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') return;
+      // The items of a List (`kubectl get -o yaml`) are objects of their own, as the advisor reads them.
+      if (isListKind(o.kind)) {
+        if (depth < MAX_LIST_DEPTH && Array.isArray(o.items))
+          o.items.forEach((item, i) => {
+            if (item !== null && typeof item === 'object' && !Array.isArray(item))
+              object(item as Record<string, unknown>, `${at}/items/${i}`, depth + 1);
+          });
+        return;
+      }
+      const entry = KUBERNETES_SCHEMAS[o.kind];
+      if (!entry || !entry.apiVersions.includes(o.apiVersion)) return;
+      const validate = validator(o.kind);
+      // Our Kubernetes schemas are partial and structural: warnings, the API server has the last word.
+      if (validate) push(doc, validate, o, DiagnosticSeverity.Warning, `${o.kind}: `, at);
+    };
+    object(obj, '', 0);
   }
   return out;
 }

@@ -75,10 +75,40 @@ export function parseKubernetesDocument(ctx: ParseContext, doc: ParsedDocument):
 /** Same as parseKubernetesDocument but lets exceptions through (tests use it to find throwing inputs). */
 export function parseKubernetesDocumentStrict(ctx: ParseContext, parsed: ParsedDocument): Result {
   const out: Result = { workloads: [], objects: [] };
+  const root = asMap(parsed.doc, parsed.doc.contents);
+  if (root) parseObject(ctx, parsed, root, out, 0);
+  return out;
+}
+
+/**
+ * `kubectl get -o yaml` writes a `List` (`kind: List`, or a typed list such as `StatefulSetList`) whose
+ * `items` are the objects. Each item is read as if it were a document of its own, spanning its item, so
+ * suppressions, hovers and fixes address the item; ids keep the document's index (`${file}#${doc}/${ref}`).
+ */
+export function isListKind(kind: string): boolean {
+  return kind === 'List' || (kind.length > 4 && kind.endsWith('List'));
+}
+
+/** Lists inside list items are read too, to this depth (kubectl writes none; a bound all the same). */
+export const MAX_LIST_DEPTH = 4;
+
+function parseObject(
+  ctx: ParseContext,
+  parsed: ParsedDocument,
+  root: Node,
+  out: Result,
+  depth: number,
+): void {
   const doc = parsed.doc;
-  const root = asMap(doc, doc.contents);
-  if (!root) return out;
   const kind = str(doc, get(doc, root, 'kind')) ?? '';
+  if (isListKind(kind)) {
+    if (depth >= MAX_LIST_DEPTH) return;
+    for (const item of items(doc, get(doc, root, 'items'))) {
+      const map = asMap(doc, item);
+      if (map) parseObject(ctx, { ...parsed, range: ctx.locator.node(map) }, map, out, depth + 1);
+    }
+    return;
+  }
   const apiVersion = str(doc, get(doc, root, 'apiVersion')) ?? '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
   const p = new DocParser(ctx, parsed, root, kind);
@@ -87,7 +117,7 @@ export function parseKubernetesDocumentStrict(ctx: ParseContext, parsed: ParsedD
     const w = p.workload();
     out.workloads.push(w);
     if (kind === 'StatefulSet') out.objects.push(...p.claimTemplates(w.ref).map((t) => t.object));
-    return out;
+    return;
   }
   switch (kind) {
     case 'StorageClass': {
@@ -123,7 +153,6 @@ export function parseKubernetesDocumentStrict(ctx: ParseContext, parsed: ParsedD
     default:
       break;
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
