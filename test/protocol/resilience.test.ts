@@ -237,7 +237,7 @@ describe('resilience: a huge workspace with unreadable files', () => {
   it('once quiet, compacts the heap the indexing grew, and still answers at once', async (t) => {
     assert.ok(client?.alive, 'the indexing test ran first');
     const before = client.rss();
-    // No message meanwhile: any request postpones the compaction (2 s of quiet, then a round per 0.5 s).
+    // No message meanwhile: any request postpones the compaction (2 s of quiet, then a round per 1.5 s).
     await new Promise((r) => setTimeout(r, 9000));
     const after = client.rss();
     const stats = (

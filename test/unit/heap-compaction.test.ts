@@ -1,0 +1,72 @@
+// The heap compactor's schedule: rounds only once quiet, never while a handler runs, spaced so V8 can see a
+// low allocation rate (it shrinks the young generation only then), and at most `maxRounds` per quiet period.
+// The collection itself is the real `gc` where exposed; here a recorder stands in for it, since what is
+// tested is when it is called, not what V8 does.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { HeapCompactor } from '../../server/src/service/heap-compaction.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function recorder() {
+  const at: number[] = [];
+  return { at, gc: () => void at.push(performance.now()) };
+}
+
+// Every round is worth another (no growth or freed-bytes threshold): only the schedule decides.
+const OPTIONS = {
+  checkMs: 10,
+  idleMs: 100,
+  minGrowthBytes: -Infinity,
+  minFreedBytes: -Infinity,
+  maxRounds: 3,
+  roundIntervalMs: 150,
+};
+
+describe('heap compaction schedule', () => {
+  it('waits for quiet, spaces its rounds, stops at maxRounds', async () => {
+    const r = recorder();
+    const started = performance.now();
+    const c = new HeapCompactor(r.gc, () => false, OPTIONS);
+    try {
+      await sleep(900);
+      assert.equal(r.at.length, 3, `rounds at ${r.at.map((t) => Math.round(t - started)).join(', ')} ms`);
+      assert.ok(r.at[0]! - started >= 100, 'first round after idleMs');
+      for (let i = 1; i < r.at.length; i++) assert.ok(r.at[i]! - r.at[i - 1]! >= 150, 'rounds 150 ms apart');
+      assert.equal(c.stats.rounds, 3);
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('never runs while a handler is in flight or the server is busy; activity starts a new quiet period', async () => {
+    const r = recorder();
+    let busy = true;
+    const c = new HeapCompactor(r.gc, () => busy, OPTIONS);
+    try {
+      await sleep(300);
+      assert.equal(r.at.length, 0, 'busy: no round');
+      busy = false;
+      let handlerEnded = 0;
+      const handlerDone = c.during(async () => {
+        await sleep(300);
+        handlerEnded = performance.now();
+      });
+      await sleep(250);
+      assert.equal(r.at.length, 0, 'a handler in flight: no round');
+      await handlerDone;
+      await sleep(600);
+      assert.ok(r.at.length >= 1, 'rounds once quiet again');
+      assert.ok(r.at[0]! - handlerEnded >= 100, 'first round idleMs after the handler ended');
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('does nothing without an exposed gc', async () => {
+    const c = new HeapCompactor(undefined, () => false, OPTIONS);
+    await sleep(300);
+    assert.equal(c.stats.rounds, 0);
+    c.dispose();
+  });
+});
