@@ -11,6 +11,10 @@ import {
   MAX_SYNTAX_PROBLEMS,
   parseFile,
 } from '../../server/src/advisor/parse/parse-file.js';
+import { analyze, MAX_RELATED } from '../../server/src/advisor/analyze.js';
+import { buildIndex } from '../../server/src/advisor/index/build-index.js';
+import { RULES } from '../../server/src/advisor/rules/index.js';
+import type { Rule } from '../../server/src/advisor/rules/rule.js';
 import { fixture, lint, ofRule } from './helpers.js';
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -134,5 +138,36 @@ describe('regressions', () => {
     const atCap = parseFile('compose.yaml', compose(MAX_COMPOSE_ENTRIES - 10, 10), new Catalog());
     assert.equal(atCap.source!.skippedReason, undefined);
     assert.equal(atCap.workloads.length, MAX_COMPOSE_ENTRIES - 10);
+  });
+
+  it('caps: a finding carries at most MAX_RELATED related locations, the last one counting the rest', () => {
+    // 1,000 budgets over the same 1,000 pods listed every pod in every finding: a 94 MB publication and a
+    // 518 MB SARIF file. The rule now lists 10; the cap in the analysis bounds any rule. A rule of this test
+    // reports 120 related locations through the real analysis.
+    const catalog = new Catalog();
+    const model = parseFile(
+      'a.yaml',
+      'apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\n',
+      catalog,
+    );
+    const pv = model.objects[0]!;
+    const manyRelated: Rule = {
+      meta: { ...RULES[0]!.meta, id: 'many-related' },
+      check(ctx) {
+        ctx.report({
+          objectId: pv.id,
+          workload: pv.ref,
+          range: pv.nameRange,
+          message: 'm',
+          related: Array.from({ length: 120 }, (_, i) => ({ range: pv.nameRange, message: `r${i}` })),
+        });
+      },
+    };
+    const { findings } = analyze(buildIndex([model], catalog), { catalog, rules: [manyRelated] });
+    assert.equal(findings.length, 1);
+    const related = findings[0]!.related;
+    assert.equal(related.length, MAX_RELATED);
+    assert.equal(related[0]!.message, 'r0');
+    assert.equal(related[MAX_RELATED - 1]!.message, `r${MAX_RELATED - 1} (and ${120 - MAX_RELATED} more)`);
   });
 });

@@ -631,6 +631,28 @@ describe('disruption-budget-blocks-drain', () => {
     assert.doesNotMatch(fixed['pdb.yaml']!, /minAvailable/);
   });
 
+  test('a budget over many workloads lists the first 10 as related, and counts the rest', () => {
+    const workloads = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w${i}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec: {containers: [{name: c, image: nginx}]}\n`,
+    ).join('---\n');
+    const budget =
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all}\nspec:\n  maxUnavailable: 0\n  selector: {matchLabels: {app: x}}\n';
+    const f = only('disruption-budget-blocks-drain', { 'apps.yaml': workloads, 'pdb.yaml': budget });
+    assert.equal(f.related.length, 10);
+    assert.deepEqual(
+      f.related.map((r) => r.range.start.line),
+      Array.from({ length: 10 }, (_, i) => i * 10 + 4),
+      'each at its workload’s replicas',
+    );
+    assert.equal(f.related[0]!.message, 'selected: `Deployment/w0` (2 replicas)');
+    assert.equal(
+      f.related[9]!.message,
+      'selected: `Deployment/w9` (2 replicas); 2 more workloads selected, not listed',
+    );
+  });
+
   test('flow-style budget spec', () => {
     const text =
       'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: etcd, namespace: infra}\nspec: {minAvailable: 3, selector: {matchLabels: {app: etcd}}}\n';

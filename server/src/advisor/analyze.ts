@@ -3,7 +3,7 @@
 // broken rule never stops the others.
 import type { Catalog } from './catalog/catalog.js';
 import type { FixCache } from './fix/fix-cache.js';
-import type { Finding, Fix, Severity, SourceFile } from './model/model.js';
+import type { Finding, Fix, RelatedLocation, Severity, SourceFile } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
 import { RULES } from './rules/index.js';
 import type { Report, Rule } from './rules/rule.js';
@@ -50,6 +50,22 @@ export function analyze(index: WorkspaceIndex, options: AnalyzeOptions): Analysi
 }
 
 /**
+ * Most related locations a finding carries. Rules list a few (a budget's first selected workloads, a
+ * class's first users); this bounds the rest, since each one travels with the finding to the editor and
+ * into SARIF.
+ */
+export const MAX_RELATED = 50;
+
+function cappedRelated(related: RelatedLocation[] | undefined): RelatedLocation[] {
+  if (!related) return [];
+  if (related.length <= MAX_RELATED) return related;
+  const shown = related.slice(0, MAX_RELATED);
+  const last = shown[MAX_RELATED - 1]!;
+  shown[MAX_RELATED - 1] = { ...last, message: `${last.message} (and ${related.length - MAX_RELATED} more)` };
+  return shown;
+}
+
+/**
  * The same analysis, yielding between rules: the language server runs it a slice at a time so requests
  * (hover, code actions) are answered while a whole workspace is analysed. The index must not change
  * between steps (the caller holds one index object for the whole run).
@@ -92,7 +108,7 @@ export function* analysisSteps(
         range: r.range,
         workload: r.workload,
         objectId: r.objectId,
-        related: r.related ?? [],
+        related: cappedRelated(r.related),
         fixes: fixesWanted(r.range.file) ? buildFixes(rule.meta.id, r) : [],
       });
     };

@@ -4,7 +4,7 @@
 // that is unknown (selects nothing here, or a DaemonSet), only the checks that need no count apply
 // (maxUnavailable 0 / 0%, minAvailable 100%). Concerns every budget, whatever it selects.
 import { isMap, isNode } from 'yaml';
-import type { DisruptionBudgetObject, Fix } from '../model/model.js';
+import type { DisruptionBudgetObject, Fix, RelatedLocation, Workload } from '../model/model.js';
 import type { SourceRange, TextEdit } from '../model/source.js';
 import { Locator, getPair, keyOf } from '../yaml/nodes.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
@@ -32,15 +32,28 @@ export const disruptionBudgetBlocksDrain: Rule = {
         message:
           `PodDisruptionBudget \`${b.name}\` allows no voluntary disruption even with every pod healthy: ${verdict.why}. ` +
           '`kubectl drain`, node upgrades and autoscaler scale-downs wait forever on these pods, so the node cannot be decommissioned.',
-        related: selected.map((w) => ({
-          range: w.replicasRange ?? w.nameRange,
-          message: `selected: \`${w.ref}\` (${w.replicas === null ? 'unknown replica count' : plural(w.replicas, 'replica')})`,
-        })),
+        related: selectedLocations(selected),
         fixes: () => fixes(ctx, b),
       });
     }
   },
 };
+
+/**
+ * The workloads a budget selects, as related locations: the first few. A budget over a label every pod
+ * carries selects every workload, and N such budgets made N² locations (1,000 budgets: a 94 MB publication).
+ */
+const MAX_SELECTED_SHOWN = 10;
+
+function selectedLocations(selected: Workload[]): RelatedLocation[] {
+  const shown = selected.slice(0, MAX_SELECTED_SHOWN).map((w) => ({
+    range: w.replicasRange ?? w.nameRange,
+    message: `selected: \`${w.ref}\` (${w.replicas === null ? 'unknown replica count' : plural(w.replicas, 'replica')})`,
+  }));
+  const more = selected.length - shown.length;
+  if (more > 0) shown[shown.length - 1]!.message += `; ${plural(more, 'more workload')} selected, not listed`;
+  return shown;
+}
 
 interface Verdict {
   why: string;
