@@ -140,6 +140,25 @@ describe('regressions', () => {
     assert.equal(atCap.workloads.length, MAX_COMPOSE_ENTRIES - 10);
   });
 
+  it('caps: the items of a List count against the objects cap, with the documents beside it', () => {
+    const list = (n: number) =>
+      `apiVersion: v1\nkind: List\nitems:\n${'  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n'.repeat(n)}`;
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: redis}]}\n';
+    const over = parseFile('list.yaml', `${pod}---\n${list(MAX_DOCUMENTS)}`, new Catalog());
+    assert.equal(
+      over.source!.skippedReason,
+      `file has ${MAX_DOCUMENTS + 1} Kubernetes objects (List items included); only files with up to ${MAX_DOCUMENTS} are analysed`,
+    );
+    assert.equal(over.workloads.length, 0);
+    const atCap = parseFile('list.yaml', `${pod}---\n${list(MAX_DOCUMENTS - 1)}`, new Catalog());
+    assert.equal(atCap.source!.skippedReason, undefined);
+    assert.deepEqual(
+      atCap.workloads.map((w) => w.ref),
+      ['Pod/p'],
+    );
+  });
+
   it('caps: a finding carries at most MAX_RELATED related locations, the last one counting the rest', () => {
     // 1,000 budgets over the same 1,000 pods listed every pod in every finding: a 94 MB publication and a
     // 518 MB SARIF file. The rule now lists 10; the cap in the analysis bounds any rule. A rule of this test

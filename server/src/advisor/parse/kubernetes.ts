@@ -92,6 +92,16 @@ export function isListKind(kind: string): boolean {
 /** Lists inside list items are read too, to this depth (kubectl writes none; a bound all the same). */
 export const MAX_LIST_DEPTH = 4;
 
+/** How many objects a document holds: 1, or for a List the objects among its items (nested Lists too). */
+export function objectCount(doc: Document, root: Node | undefined, depth = 0): number {
+  const kind = str(doc, get(doc, root, 'kind')) ?? '';
+  if (!isListKind(kind)) return 1;
+  if (depth >= MAX_LIST_DEPTH) return 0;
+  let n = 0;
+  for (const item of items(doc, get(doc, root, 'items'))) n += objectCount(doc, item, depth + 1);
+  return n;
+}
+
 function parseObject(
   ctx: ParseContext,
   parsed: ParsedDocument,

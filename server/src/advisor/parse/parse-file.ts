@@ -16,7 +16,7 @@ import type { FileModel } from '../model/workspace.js';
 import { Locator, contentEnd, get, isEmptyNode, str } from '../yaml/nodes.js';
 import { parseComposeFile } from './compose.js';
 import { parseFast } from './fast-yaml.js';
-import { parseKubernetesDocument } from './kubernetes.js';
+import { objectCount, parseKubernetesDocument } from './kubernetes.js';
 import { resolveCommentSuppressions } from './suppression-comments.js';
 
 /** Files above this size are not analysed (the editor must never freeze on a generated dump). */
@@ -258,6 +258,16 @@ export function parseFile(
       model.objects.push(...part.objects);
     }
   } else if (source.kind === 'kubernetes') {
+    // The items of `kind: List` documents count as the objects they are, against the documents' cap.
+    let objects = 0;
+    for (const d of documents)
+      if (d.doc.errors.length === 0 && documentKind(d.doc) === 'kubernetes')
+        objects += objectCount(d.doc, d.doc.contents ?? undefined);
+    if (objects > MAX_DOCUMENTS) {
+      source.skippedReason = `file has ${objects} Kubernetes objects (List items included); only files with up to ${MAX_DOCUMENTS} are analysed`;
+      source.documents = [];
+      return model;
+    }
     for (const d of documents) {
       // A document with YAML errors is reported as such and not interpreted (its values may be cut short).
       if (d.doc.errors.length > 0 || documentKind(d.doc) !== 'kubernetes') continue;
