@@ -221,6 +221,11 @@ describe('hover, code lens and summary', () => {
     const value = (hover?.contents as MarkupContent | undefined)?.value ?? '';
     assert.match(value, /HA summary: `Deployment\/redis`/);
     assert.match(value, /Server failure/);
+    // Its no-dr-target is suppressed with a reason (the comment above the item): quoted, marked unknown.
+    assert.match(
+      value,
+      /❔ \*\*Disaster\*\*: .*`no-dr-target` is suppressed: “restic copies \/srv\/redis off site/,
+    );
     const lenses = (await client.codeLens(uri)) ?? [];
     assert.deepEqual(
       lenses.map((l) => l.range.start.line),

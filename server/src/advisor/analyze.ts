@@ -3,7 +3,7 @@
 // broken rule never stops the others.
 import type { Catalog } from './catalog/catalog.js';
 import type { FixCache } from './fix/fix-cache.js';
-import type { Finding, Fix, RelatedLocation, Severity, SourceFile } from './model/model.js';
+import type { Finding, Fix, RelatedLocation, Severity, SourceFile, Suppression } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
 import { RULES } from './rules/index.js';
 import type { Report, Rule } from './rules/rule.js';
@@ -146,8 +146,16 @@ export function* analysisSteps(
 }
 
 function isSuppressed(index: WorkspaceIndex, objectId: string, rule: string): boolean {
-  const list = index.suppressions.get(objectId);
-  return list !== undefined && list.some((s) => s.rules.includes(rule) || s.rules.includes('all'));
+  return suppressionOf(index, objectId, rule) !== undefined;
+}
+
+/** The suppression (annotation or comment) that silences `rule` on an object, if any. */
+export function suppressionOf(
+  index: WorkspaceIndex,
+  objectId: string,
+  rule: string,
+): Suppression | undefined {
+  return index.suppressions.get(objectId)?.find((s) => s.rules.includes(rule) || s.rules.includes('all'));
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

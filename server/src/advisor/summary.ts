@@ -5,6 +5,7 @@
 // findings never disagree about storage, members or DR coverage.
 import type { StorageKind, StorageProfile, Workload } from './model/model.js';
 import type { WorkspaceIndex } from './model/workspace.js';
+import { suppressionOf } from './analyze.js';
 import { blocking } from './rules/disruption-budget-blocks-drain.js';
 import {
   appReplicates,
@@ -309,17 +310,25 @@ function disaster(index: WorkspaceIndex, w: Workload, s: HaSummary): ScenarioAns
   if (s.dr.status === 'off-site') {
     return { scenario, status: 'ok', answer: `Recover from ${s.dr.targets.join(', ')}.${deleteNote}` };
   }
+  // A suppression with a reason is the team saying the target is outside what the workspace shows (a
+  // restic job, a storage-side replication): not verifiable here, so neither ✅ nor ⚠️.
+  const declared = (rule: string): string | undefined => {
+    const reason = suppressionOf(index, w.id, rule)?.reason.trim();
+    return reason ? `\`${rule}\` is suppressed: “${reason}”.` : undefined;
+  };
   if (s.dr.status === 'same-failure-domain') {
+    const why = declared('dr-target-same-failure-domain');
     return {
       scenario,
-      status: 'risk',
-      answer: `Only ${s.dr.targets.join(', ')}: it shares the failure domain of the data, so a site or storage loss takes it too.${deleteNote}`,
+      status: why ? 'unknown' : 'risk',
+      answer: `Only ${s.dr.targets.join(', ')}: it shares the failure domain of the data, so a site or storage loss takes it too.${why ? ` ${why}` : ''}${deleteNote}`,
     };
   }
+  const why = declared('no-dr-target');
   return {
     scenario,
-    status: 'risk',
-    answer: `No DR target in the workspace: a lost volume or site cannot be recovered.${deleteNote}`,
+    status: why ? 'unknown' : 'risk',
+    answer: `No DR target in the workspace: a lost volume or site cannot be recovered${why ? ` from it; ${why}` : '.'}${deleteNote}`,
   };
 }
 
