@@ -1,7 +1,7 @@
 // Bundles the entry points: one file each for the VS Code client, the language server and the CLI, plus the
 // CLI's parse worker (dist/parse-worker.js, only the parser: a worker starts in ~0.1 s instead of ~0.4 s for
 // the whole CLI bundle with its Docker client).
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -66,6 +66,18 @@ const precompiledSchemas = {
 
 // The CLI and its parse worker carry the same build id: a worker bundle from another build is not used.
 const cliBuild = { STATEFUL_HA_BUILD_ID: JSON.stringify(`${Date.now()}-${process.pid}`) };
+
+// The panel's icons: VS Code's own icon font (CC BY 4.0, its licence shipped beside it), in the extension
+// because a webview cannot load the workbench's copy. Copied, not bundled: the stylesheet names the font.
+const codicons = 'node_modules/@vscode/codicons';
+await mkdir('dist/codicons', { recursive: true });
+await Promise.all(
+  [
+    ['dist/codicon.css', 'codicon.css'],
+    ['dist/codicon.ttf', 'codicon.ttf'],
+    ['LICENSE', 'LICENSE'],
+  ].map(([from, to]) => copyFile(`${codicons}/${from}`, `dist/codicons/${to}`)),
+);
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),

@@ -41,8 +41,12 @@
     return e;
   }
 
-  /** Text glyphs stand in for codicons (no icon font is bundled); aria-hidden, the text says it too. */
-  const GLYPH = { error: '\u2716', warning: '\u26a0', info: '\u2139', ok: '\u2714' };
+  /** The workbench's own icons (the codicon font shipped in dist/codicons); aria-hidden, the text says it too. */
+  const ICON = { error: 'error', warning: 'warning', info: 'info', ok: 'pass' };
+
+  function icon(kind) {
+    return el('span', { class: `codicon codicon-${ICON[kind] || ICON.info}`, 'aria-hidden': 'true' });
+  }
 
   function actionButton(action, label, attrs) {
     return el('button', {
@@ -199,11 +203,7 @@
         'data-severity': f.severity,
       },
       [
-        el('span', {
-          class: `sev ${f.severity}`,
-          'aria-hidden': 'true',
-          text: GLYPH[f.severity] || GLYPH.info,
-        }),
+        el('span', { class: `sev ${f.severity}`, 'aria-hidden': 'true' }, [icon(f.severity)]),
         el('span', { class: 'visually-hidden', text: `${f.severity}: ` }),
         el('a', {
           href: '#',
@@ -264,11 +264,7 @@
               ['error', 'warning', 'info']
                 .filter((s) => counts[s])
                 .map((s) =>
-                  el('span', {
-                    class: `badge ${s}`,
-                    title: `${counts[s]} ${s}`,
-                    text: `${GLYPH[s]} ${counts[s]}`,
-                  }),
+                  el('span', { class: `badge ${s}`, title: `${counts[s]} ${s}` }, [icon(s), ` ${counts[s]}`]),
                 ),
             ),
           ]),
@@ -297,11 +293,10 @@
             : undefined,
           w.findings.length
             ? el('ul', { class: 'findings' }, w.findings.map(findingItem))
-            : el('div', {
-                class: 'detail ok',
-                'data-testid': 'no-findings',
-                text: `${GLYPH.ok} no HA findings`,
-              }),
+            : el('div', { class: 'detail ok', 'data-testid': 'no-findings' }, [
+                icon('ok'),
+                ' no HA findings',
+              ]),
           el(
             'div',
             { class: 'buttons' },

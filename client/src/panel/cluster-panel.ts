@@ -32,8 +32,9 @@ export class ClusterPanel implements vscode.WebviewViewProvider, vscode.Disposab
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
-    view.webview.html = this.html(view.webview, media);
+    const codicons = vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons');
+    view.webview.options = { enableScripts: true, localResourceRoots: [media, codicons] };
+    view.webview.html = this.html(view.webview, media, codicons);
     this.disposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       view.onDidChangeVisibility(() => {
@@ -165,9 +166,10 @@ export class ClusterPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
+  private html(webview: vscode.Webview, media: vscode.Uri, codicons: vscode.Uri): string {
     // A fresh nonce per render: only our own script tag runs.
     const nonce = randomBytes(16).toString('base64');
+    const icons = webview.asWebviewUri(vscode.Uri.joinPath(codicons, 'codicon.css'));
     const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
     const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
     const csp = [
@@ -183,13 +185,14 @@ export class ClusterPanel implements vscode.WebviewViewProvider, vscode.Disposab
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${icons.toString()}">
 <link rel="stylesheet" href="${css.toString()}">
 <title>Stateful HA</title>
 </head>
 <body data-status="loading">
 <div class="toolbar">
   <span id="connection" data-testid="connection" data-state="loading" role="status" aria-live="polite">Connecting…</span>
-  <button id="refresh" class="icon-button" data-action="refresh" data-testid="refresh" title="Refresh" aria-label="Refresh cluster status">&#x21bb;</button>
+  <button id="refresh" class="icon-button" data-action="refresh" data-testid="refresh" title="Refresh" aria-label="Refresh cluster status"><span class="codicon codicon-refresh" aria-hidden="true"></span></button>
 </div>
 <div id="error" data-testid="error" class="error" role="alert" hidden></div>
 <div id="notice" data-testid="untrusted" class="notice" hidden>Cluster actions are disabled in an untrusted workspace (Restricted Mode). Trust the workspace to fail over, restart, decommission or reactivate.</div>

@@ -341,6 +341,15 @@ export const tests = [
       // The stateless `web` is not a stateful service.
       assert.equal(await p.locator('[data-testid="service-row"][data-service="web"]').count(), 0);
       for (const n of nodes) assert.equal(await nodeRow(vs, n).getAttribute('data-availability'), 'active');
+      // The icons are VS Code's codicon font, shipped in the .vsix (dist/codicons) and loaded under the
+      // webview's CSP: a missing file or a blocked font would leave empty boxes.
+      const font = await p.locator('[data-testid="refresh"] .codicon').evaluate(async (e) => {
+        await document.fonts.ready;
+        const face = [...document.fonts].find((f) => f.family.replace(/["']/g, '') === 'codicon');
+        return { family: getComputedStyle(e, '::before').fontFamily, status: face?.status };
+      });
+      assert.match(font.family, /codicon/);
+      assert.equal(font.status, 'loaded');
       await vs.screenshot('cluster-view');
     },
   },
