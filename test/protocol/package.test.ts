@@ -85,6 +85,8 @@ describe('packaging', () => {
       /^LICENSE(\.txt)?$/,
       /^changelog\.md$/i,
       /^dist\/(client|server)\.js$/,
+      // The panel's icon font and its licence.
+      /^dist\/codicons\/(codicon\.(css|ttf)|LICENSE)$/,
       /^schemas\/.+\.(json|md)$/,
       /^media\/.+$/,
       /^docs\/rules\/[a-z0-9-]+\.md$/,
@@ -97,6 +99,9 @@ describe('packaging', () => {
       'dist/server.js',
       'schemas/compose-spec.json',
       'LICENSE',
+      'dist/codicons/codicon.css',
+      'dist/codicons/codicon.ttf',
+      'dist/codicons/LICENSE',
     ]) {
       assert.ok(
         entries.includes(need) || entries.includes(`${need}.txt`),
