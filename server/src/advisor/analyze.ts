@@ -100,7 +100,7 @@ export function* analysisSteps(
     const severity: Severity = setting ?? rule.meta.defaultSeverity;
     const report = (r: Report): void => {
       if (options.onlyFiles && !options.onlyFiles.has(r.range.file)) return;
-      if (isSuppressed(index, r.objectId, rule.meta.id)) return;
+      if (suppressionOf(index, r.objectId, rule.meta.id)) return;
       findings.push({
         rule: rule.meta.id,
         severity,
@@ -143,10 +143,6 @@ export function* analysisSteps(
   findings.sort(compareFindings);
   options.fixCache?.finish(options.onlyFiles);
   return { findings, failures };
-}
-
-function isSuppressed(index: WorkspaceIndex, objectId: string, rule: string): boolean {
-  return suppressionOf(index, objectId, rule) !== undefined;
 }
 
 /** The suppression (annotation or comment) that silences `rule` on an object, if any. */

@@ -261,8 +261,7 @@ export function parseFile(
     // The items of `kind: List` documents count as the objects they are, against the documents' cap.
     let objects = 0;
     for (const d of documents)
-      if (d.doc.errors.length === 0 && documentKind(d.doc) === 'kubernetes')
-        objects += objectCount(d.doc, d.doc.contents ?? undefined);
+      if (d.doc.errors.length === 0 && documentKind(d.doc) === 'kubernetes') objects += objectsIn(d.doc);
     if (objects > MAX_DOCUMENTS) {
       source.skippedReason = `file has ${objects} Kubernetes objects (List items included); only files with up to ${MAX_DOCUMENTS} are analysed`;
       source.documents = [];
@@ -490,6 +489,15 @@ function problem(
  * across edits (per-chunk cache), and a one-line edit in a 200-document manifest classified all 200 twice.
  */
 const documentKinds = new WeakMap<Document, FileKind>();
+
+/** Kubernetes objects per parsed `Document`, remembered like its kind: an edit re-counts its own document only. */
+const documentObjects = new WeakMap<Document, number>();
+
+function objectsIn(doc: Document): number {
+  let n = documentObjects.get(doc);
+  if (n === undefined) documentObjects.set(doc, (n = objectCount(doc, doc.contents ?? undefined)));
+  return n;
+}
 
 function documentKind(doc: Document): FileKind {
   let kind = documentKinds.get(doc);
