@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { newDockerClient } from './docker-client.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -265,7 +266,7 @@ export class DockerConnection {
     readonly endpoint: Endpoint,
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {
-    this.docker = new Docker(endpoint.options);
+    this.docker = newDockerClient(endpoint.options);
   }
 
   private readonly clients = new Map<number, Docker>();
@@ -273,7 +274,7 @@ export class DockerConnection {
   private clientWithTimeout(timeout: number): Docker {
     let c = this.clients.get(timeout);
     if (!c) {
-      c = new Docker({ ...this.endpoint.options, timeout });
+      c = newDockerClient({ ...this.endpoint.options, timeout });
       this.clients.set(timeout, c);
     }
     return c;

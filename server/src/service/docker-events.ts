@@ -2,7 +2,8 @@
 // changes debounced, so the panel refreshes when the cluster changes instead of polling. The stream is
 // long-lived: it gets no idle timeout (the shared client's 5 s deadline would cut it), only a connect
 // timeout, and it reconnects with exponential backoff when the daemon goes away.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { newDockerClient } from '../operations/docker-client.js';
 import type { Endpoint } from '../operations/connection.js';
 
 export interface EventsWatcherOptions {
@@ -101,7 +102,7 @@ export class DockerEventsWatcher {
     if (!endpoint || this.disposed) return;
     const controller = new AbortController();
     this.controller = controller;
-    const docker = new Docker({
+    const docker = newDockerClient({
       ...endpoint.options,
       // No idle timeout on a stream that is quiet by nature; the connect timeout still bounds a dead host.
       timeout: 0,
