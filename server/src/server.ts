@@ -24,11 +24,13 @@ import {
   type SummaryParams,
   type TrustParams,
 } from './service/protocol.js';
+import { tuneGarbageCollection } from './gc-tuning.js';
 import { HeapCompactor } from './service/heap-compaction.js';
 import { LanguageService, type FileChangeType as ServiceChangeType } from './service/service.js';
 import { registerOperationsHandlers } from './service/operations-requests.js';
 import { CodeActionKind } from 'vscode-languageserver-protocol';
 
+if (process.env.STATEFUL_HA_PRETENURE !== '1') tuneGarbageCollection();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { RULES, RULES_BY_ID } from '../advisor/rules/index.js';
+import { tuneGarbageCollection } from '../gc-tuning.js';
 import { registerClusterCommands } from './cluster.js';
 import { formatJson, formatSarif, formatText, TOOL_VERSION } from './format.js';
 import { exitCode, lintPaths, type FailOn } from './lint.js';
@@ -166,6 +167,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  tuneGarbageCollection();
   void main(process.argv).then((code) => {
     process.exitCode = code;
   });
