@@ -421,6 +421,18 @@ describe('compose: anchors, aliases and merge keys', () => {
 });
 
 describe('compose: bad input never throws', () => {
+  test('binary files are recognised in their first 8 KB: a NUL, or over 10% control characters', () => {
+    const text = 'services:\n  db:\n    image: postgres:16\n';
+    const reason = (t: string) => parseFile('compose.yaml', t, new Catalog()).source!.skippedReason;
+    assert.equal(reason(`${text}# \0\n`), 'binary file: not analysed');
+    // 26 control and replacement characters (tab, CR and LF are not) in 67 characters, no NUL.
+    const controls = '\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000b\u000c\u000e\u001f\ufffd';
+    assert.equal(reason(`${controls}${controls}\n${text}`), 'binary file: not analysed');
+    // A few control characters are a text file's: it is parsed.
+    assert.equal(reason(`# \u0007\ufffd\n${text}`), undefined);
+    // Past the first 8 KB, nothing is looked at.
+    assert.equal(reason(`${text}# ${'x'.repeat(8192)}\0\n`), undefined);
+  });
   test('wrong types in a fixture are skipped', () => {
     const model = parseFixture('bad-types.compose.yml');
     assert.deepEqual(

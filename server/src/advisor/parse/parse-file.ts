@@ -85,16 +85,15 @@ export class DocumentCache {
 }
 
 function looksBinary(text: string): boolean {
-  const sample = text.slice(0, 8192);
-  // NUL bytes or a high share of replacement/control characters: not a text file.
-  let odd = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0) return true;
-    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13)) odd++;
-  }
+  const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+  // NUL bytes or a high share of replacement/control characters: not a text file. Native scans: a text
+  // file has none of them, and a loop over its characters was ~2% of a lint run.
+  if (sample.includes('\0')) return true;
+  const odd = sample.match(ODD_CHARACTERS)?.length ?? 0;
   return sample.length > 0 && odd / sample.length > 0.1;
 }
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const ODD_CHARACTERS = /[\x01-\x08\x0b\x0c\x0e-\x1f\ufffd]/g;
 
 /** `---` lines at column 0 (document start markers), counted up to `limit` with native scans. */
 function documentMarkers(text: string, limit: number): number {
