@@ -120,6 +120,8 @@ function lint(args: string[], env: Record<string, string> = {}): CliRun {
 }
 
 const withoutDebug = (stderr: string): string => stderr.replace(/^debug: .*\n/gm, '');
+/** A pool of two workers, whatever the cores (by default a machine with under 3 has none). */
+const POOL = { STATEFUL_HA_WORKERS: '2' };
 
 function poolLine(stderr: string): {
   workers: number;
@@ -158,8 +160,8 @@ describe('lint: parse workers', () => {
     assert.ok(out.findings.some((f) => f.rule === 'disruption-budget-blocks-drain'));
   });
 
-  it('JSON: the pool (default settings) gives the same stdout, stderr and exit code', () => {
-    const pooled = lint(['--format', 'json', 'ws']);
+  it('JSON: the pool gives the same stdout, stderr and exit code', () => {
+    const pooled = lint(['--format', 'json', 'ws'], POOL);
     assert.equal(pooled.code, inProcess.code);
     assert.equal(pooled.stderr, inProcess.stderr);
     assert.equal(pooled.stdout, inProcess.stdout);
@@ -167,20 +169,14 @@ describe('lint: parse workers', () => {
 
   it('text: the pool gives the same stdout, stderr and exit code', () => {
     const here = lint(['ws', 'ws/k8s/db-1.yaml'], { STATEFUL_HA_WORKERS: '0' });
-    const pooled = lint(['ws', 'ws/k8s/db-1.yaml']);
+    const pooled = lint(['ws', 'ws/k8s/db-1.yaml'], POOL);
     assert.equal(pooled.code, here.code);
     assert.equal(pooled.stderr, here.stderr);
     assert.equal(pooled.stdout, here.stdout);
   });
 
   it('the workers really parse the files', () => {
-    // Default settings: a worker per core (at least 2 here); on a single core the pool is forced.
-    const pooled = lint(
-      ['--format', 'json', 'ws'],
-      availableParallelism() >= 2
-        ? { STATEFUL_HA_DEBUG: '1' }
-        : { STATEFUL_HA_DEBUG: '1', STATEFUL_HA_WORKERS: '2' },
-    );
+    const pooled = lint(['--format', 'json', 'ws'], { ...POOL, STATEFUL_HA_DEBUG: '1' });
     const pool = poolLine(pooled.stderr);
     assert.ok(pool.workers >= 2, pooled.stderr);
     assert.ok(pool.files > 2 * FILES);
@@ -189,6 +185,17 @@ describe('lint: parse workers', () => {
     assert.equal(pool.rest, '');
     assert.equal(withoutDebug(pooled.stderr), inProcess.stderr);
     assert.equal(pooled.stdout, inProcess.stdout);
+  });
+
+  it('default settings: a worker per core but one (up to 4) from 3 cores; under 3, none', () => {
+    const run = lint(['--format', 'json', 'ws'], { STATEFUL_HA_DEBUG: '1' });
+    const cores = availableParallelism();
+    if (cores < 3) {
+      assert.match(run.stderr, /^debug: parse pool: not used, \d+ files parsed in the main thread$/m);
+    } else {
+      assert.equal(poolLine(run.stderr).workers, Math.min(cores - 1, 4));
+    }
+    assert.equal(run.stdout, inProcess.stdout);
   });
 
   it('a worker that dies: its files are parsed in the main thread, the output is the same', () => {

@@ -187,17 +187,27 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
 
 /**
  * Below this many files (and bytes), the workers cost more than they save: each one starts in ~0.05 s and
- * parses its first files ~3x slower (cold code). Measured on 2 cores (median wall, 3 runs, in-process vs 2
- * workers): 200 files (1.1 MB) 1.90 vs 2.01 s, 300 (1.7 MB) 2.52 vs 2.73 s, 400 (2.2 MB) 3.49 vs 2.91 s,
- * 1,000 (5.7 MB) 7.05 vs 5.44 s.
+ * parses its first files ~3x slower (cold code). Measured on 2 cores with 2 workers, before pools needed 3
+ * cores (median wall, 3 runs, in-process vs pool): 200 files (1.1 MB) 1.90 vs 2.01 s, 300 (1.7 MB) 2.52 vs
+ * 2.73 s, 400 (2.2 MB) 3.49 vs 2.91 s.
  */
 const MIN_POOL_FILES = 300;
 const MIN_POOL_BYTES = 2 * 1024 * 1024;
 const MAX_POOL_WORKERS = 4;
+/**
+ * The fewest cores for a pool. On 2 cores the main thread alone is now faster (once parsing stopped
+ * pretenuring its garbage): 5,000 files, 6 interleaved runs, median wall 6.32 s in-process vs 6.56 s with
+ * one worker and 6.90 s with two, CPU 8.1 vs 10.7 and 11.4 s; 800 files 1.18 vs 1.46 s with two. The
+ * workers, the main thread (it decodes their models and runs the rules) and three isolates' GC threads
+ * share the two cores. With a core for each worker and one for the main thread, parsing (55% of a lint)
+ * runs in parallel.
+ */
+const MIN_POOL_CORES = 3;
 
 /**
- * How many parse workers to start for these files: none for a small workspace or a single core, else one
- * per core up to 4. `STATEFUL_HA_WORKERS=N` overrides (0: parse in the main thread; for tests and timing).
+ * How many parse workers to start for these files: none for a small workspace or under 3 cores, else one
+ * per core but the main thread's, up to 4. `STATEFUL_HA_WORKERS=N` overrides (0: parse in the main thread;
+ * for tests and timing).
  */
 function poolSize(files: DiscoveredFile[]): number {
   if (files.length === 0 || !poolAvailable()) return 0;
@@ -206,8 +216,8 @@ function poolSize(files: DiscoveredFile[]): number {
     const n = Number(forced);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, files.length);
   }
-  const cores = Math.min(availableParallelism(), MAX_POOL_WORKERS);
-  if (cores < 2) return 0;
+  const cores = availableParallelism();
+  if (cores < MIN_POOL_CORES) return 0;
   if (files.length < MIN_POOL_FILES) {
     let bytes = 0;
     for (const f of files) {
@@ -220,7 +230,7 @@ function poolSize(files: DiscoveredFile[]): number {
     }
     if (bytes < MIN_POOL_BYTES) return 0;
   }
-  return cores;
+  return Math.min(cores - 1, MAX_POOL_WORKERS);
 }
 
 function debug(message: string): void {
