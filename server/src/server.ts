@@ -30,7 +30,7 @@ import { LanguageService, type FileChangeType as ServiceChangeType } from './ser
 import { registerOperationsHandlers } from './service/operations-requests.js';
 import { CodeActionKind } from 'vscode-languageserver-protocol';
 
-if (process.env.STATEFUL_HA_PRETENURE !== '1') tuneGarbageCollection();
+tuneGarbageCollection();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
