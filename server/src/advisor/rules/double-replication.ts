@@ -106,7 +106,7 @@ function replicatedMounts(ctx: RuleContext, cluster: Workload[]): ReplicatedMoun
   const out: ReplicatedMount[] = [];
   for (const member of cluster) {
     const container = member.engine?.container;
-    const mounts = dataMounts(member).sort(
+    const mounts = [...dataMounts(member)].sort(
       (a, b) => Number(containerOf(member, b) === container) - Number(containerOf(member, a) === container),
     );
     for (const mount of mounts) {

@@ -22,9 +22,17 @@ import type { RuleContext } from './rule.js';
 // Workloads
 
 /** Every data mount of every container of the workload (persistent, writable, not config/socket/file). */
-export function dataMounts(workload: Workload): DataMount[] {
-  return workload.containers.flatMap((c) => c.mounts.filter((m) => m.isData));
+export function dataMounts(workload: Workload): readonly DataMount[] {
+  let mounts = dataMountsOf.get(workload);
+  if (!mounts)
+    dataMountsOf.set(
+      workload,
+      (mounts = workload.containers.flatMap((c) => c.mounts.filter((m) => m.isData))),
+    );
+  return mounts;
 }
+/** Per workload object (models are not changed once built): a dozen rules ask for each workload's. */
+const dataMountsOf = new WeakMap<Workload, DataMount[]>();
 
 /** The multi-node rules (missing-node-affinity, single-copy-data, …) apply: swarm stacks and Kubernetes. */
 export function isMultiNode(workload: Workload): boolean {
