@@ -124,8 +124,10 @@ function serverSpecs() {
         id: 'ours',
         label: 'stateful-ha server',
         command: process.execPath,
-        // As the extension starts it (client/src/extension.ts): `--expose-gc` lets it compact its heap when quiet.
+        // As the extension starts it (client/src/extension.ts): `--expose-gc` lets it compact its heap when
+        // quiet; one malloc arena.
         args: ['--expose-gc', OURS, '--stdio'],
+        env: { MALLOC_ARENA_MAX: '1' },
         passNotification: 'statefulHa/counts',
         debounceMs: 150, // the longest of its adaptive debounce for a burst of edits (15–150 ms)
         editDelayMs: 0, // an edit after a 150 ms pause is validated at once
@@ -166,6 +168,7 @@ async function startServer(spec, folder) {
     name: spec.id,
     command: spec.command,
     args: spec.args,
+    env: spec.env,
     settings: spec.settings ?? {},
     initializationOptions: spec.initializationOptions,
     passNotification: spec.passNotification,
@@ -549,6 +552,7 @@ async function partMemory(manifest) {
     name: 'ours',
     command: spec.command,
     args: spec.args,
+    env: spec.env,
     passNotification: spec.passNotification,
     verbose,
   });

@@ -12,7 +12,12 @@ export interface CompactionOptions {
   idleMs: number;
   /** Growth of the committed heap since the last compaction that is worth a round (bytes). */
   minGrowthBytes: number;
-  /** A round that shrinks the committed heap less than this ends the compaction (until the heap grows). */
+  /**
+   * A round that shrinks the committed heap less than this ends the compaction (until the heap grows).
+   * By default only a round that gives back nothing: the young generation shrinks in a later round than the
+   * old one. Stopping below 8 MB after the 5,000-file pass left 130–186 MB of heap pages after 20 s (3
+   * rounds); all 6 rounds 135–137 MB.
+   */
   minFreedBytes: number;
   /** Most rounds per quiet period (each one blocks the thread for a full collection). */
   maxRounds: number;
@@ -28,7 +33,7 @@ const DEFAULTS: CompactionOptions = {
   checkMs: 500,
   idleMs: 2000,
   minGrowthBytes: 96 * 1024 * 1024,
-  minFreedBytes: 8 * 1024 * 1024,
+  minFreedBytes: 1,
   maxRounds: 6,
   roundIntervalMs: 1500,
 };
