@@ -3,7 +3,7 @@
 // generation. Parsing a workspace fools it: the YAML nodes and events of one file are all alive while the
 // file is parsed, then all garbage. Pretenured, they pile up in the old generation until a full collection.
 // Linting the 5,000-file bench workspace (one thread), interleaved runs: 389 → 185 MB promoted by
-// scavenges, peak RSS 447–461 → 369–378 MB, CPU 8.0–9.7 → 7.4–8.2 s (bench/RESULTS.md, eighth pass).
+// scavenges, peak RSS 447–461 → 369–378 MB, CPU 8.0–9.7 → 7.4–8.1 s (bench/RESULTS.md, eighth pass).
 // The flag is read at each garbage collection, so setting it at start-up, before any parsing, is enough.
 import { setFlagsFromString } from 'node:v8';
 

@@ -1,5 +1,5 @@
 // The heap compactor's schedule: rounds only once quiet, never while a handler runs, spaced so V8 can see a
-// low allocation rate (it shrinks the young generation only then), and at most `maxRounds` per quiet period.
+// low allocation rate (it shrinks the young generation only then), and `maxRounds` per quiet period once begun.
 // The collection itself is the real `gc` where exposed; here a recorder stands in for it, since what is
 // tested is when it is called, not what V8 does.
 import { strict as assert } from 'node:assert';
@@ -58,6 +58,34 @@ describe('heap compaction schedule', () => {
       await sleep(600);
       assert.ok(r.at.length >= 1, 'rounds once quiet again');
       assert.ok(r.at[0]! - handlerEnded >= 100, 'first round idleMs after the handler ended');
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it("runs all of a quiet period's rounds, whatever each gives back; the next period only if the last gave back enough", async () => {
+    const MB = 1024 * 1024;
+    let heap = 500 * MB; // the committed heap the compactor sees; each round gives back the next figure
+    const freed = [50, 1, 30, 2, 2, 2];
+    const c = new HeapCompactor(
+      () => void (heap -= (freed[c.stats.rounds] ?? 0) * MB),
+      () => false,
+      { ...OPTIONS, minGrowthBytes: 96 * MB, minFreedBytes: 8 * MB },
+      () => heap,
+    );
+    try {
+      heap += 100 * MB; // a burst
+      await sleep(700);
+      assert.equal(c.stats.rounds, 3, 'the round giving back 1 MB did not end the quiet period');
+      assert.equal(c.stats.freedBytes, 81 * MB);
+      // Activity, then quiet: the last round gave back 30 MB, so the compaction goes on.
+      await c.during(() => undefined);
+      await sleep(700);
+      assert.equal(c.stats.rounds, 6);
+      // That period's last round gave back 2 MB: after more activity, no round without new growth.
+      await c.during(() => undefined);
+      await sleep(500);
+      assert.equal(c.stats.rounds, 6);
     } finally {
       c.dispose();
     }
