@@ -5,7 +5,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { schemaValidatorsCode } from './scripts/schema-validators.mjs';
+import { configValidatorCode, schemaValidatorsCode } from './scripts/schema-validators.mjs';
 
 // `yaml` as ES modules (its browser build: the same code, without `process`): bundled from CommonJS, every
 // use of an import (`isMap`, `isScalar`… on every node) goes through an interop getter, ~3% of a lint run.
@@ -67,6 +67,18 @@ const precompiledSchemas = {
   },
 };
 
+// The `.stateful-ha.yaml` validator, compiled here once instead of at every CLI run and server start.
+const precompiledConfigValidator = {
+  name: 'precompiled-config-validator',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]src[\\/]advisor[\\/]config[\\/]config-validator\.ts$/ }, () => ({
+      contents: configValidatorCode(process.cwd()),
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 // The CLI and its parse worker carry the same build id: a worker bundle from another build is not used.
 const cliBuild = { STATEFUL_HA_BUILD_ID: JSON.stringify(`${Date.now()}-${process.pid}`) };
 
@@ -88,12 +100,13 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/server.ts'],
     outfile: 'dist/server.js',
-    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledSchemas],
+    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledSchemas, precompiledConfigValidator],
   }),
   esbuild.build({
     ...common,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledConfigValidator],
     banner: { js: '#!/usr/bin/env node' },
     define: cliBuild,
   }),
@@ -101,6 +114,7 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/cli/parse-worker.ts'],
     outfile: 'dist/parse-worker.js',
+    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledConfigValidator],
     define: cliBuild,
   }),
 ]);

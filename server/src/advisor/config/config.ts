@@ -15,6 +15,7 @@ import {
 } from '../catalog/storage.js';
 import type { Severity } from '../model/model.js';
 import { Locator } from '../yaml/nodes.js';
+import { precompiledConfigValidator } from './config-validator.js';
 import { schemaProblems, type SchemaProblem } from './schema-errors.js';
 
 export const CONFIG_FILE_NAME = '.stateful-ha.yaml';
@@ -44,7 +45,9 @@ export interface ConfigResult {
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  // Bundled: compiled at build time with these options (scripts/schema-validators.mjs).
+  validator ??=
+    precompiledConfigValidator ?? new Ajv({ allErrors: true, strict: false }).compile(configSchema);
   validator(data);
   return validator;
 }
