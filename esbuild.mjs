@@ -41,20 +41,6 @@ const lowerJsYamlSpreads = {
   },
 };
 
-const production = process.argv.includes('--production');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  plugins: [yamlAsModules, lowerJsYamlSpreads],
-  // ssh2's optional native helpers are not needed: dockerode falls back to pure JS.
-  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
-};
-
 // The language server's schema validators, compiled here once instead of at every server start.
 const precompiledSchemas = {
   name: 'precompiled-schemas',
@@ -79,6 +65,20 @@ const precompiledConfigValidator = {
   },
 };
 
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledConfigValidator],
+  // ssh2's optional native helpers are not needed: dockerode falls back to pure JS.
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
 // The CLI and its parse worker carry the same build id: a worker bundle from another build is not used.
 const cliBuild = { STATEFUL_HA_BUILD_ID: JSON.stringify(`${Date.now()}-${process.pid}`) };
 
@@ -94,30 +94,29 @@ await Promise.all(
   ].map(([from, to]) => copyFile(`${codicons}/${from}`, `dist/codicons/${to}`)),
 );
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
-  esbuild.build({
+const bundles = [
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
+  {
     ...common,
     entryPoints: ['server/src/server.ts'],
     outfile: 'dist/server.js',
-    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledSchemas, precompiledConfigValidator],
-  }),
-  esbuild.build({
+    plugins: [...common.plugins, precompiledSchemas],
+  },
+  {
     ...common,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledConfigValidator],
     banner: { js: '#!/usr/bin/env node' },
     define: cliBuild,
-  }),
-  esbuild.build({
+  },
+  {
     ...common,
     entryPoints: ['server/src/cli/parse-worker.ts'],
     outfile: 'dist/parse-worker.js',
-    plugins: [yamlAsModules, lowerJsYamlSpreads, precompiledConfigValidator],
     define: cliBuild,
-  }),
-]);
+  },
+];
+await Promise.all(bundles.map((options) => esbuild.build(options)));
 
 // Bundles in ASCII. V8 keeps a script's source for as long as the script lives, two bytes per character if a
 // single one is outside Latin-1: the dashes and arrows of our own messages (esbuild escapes strings, not
@@ -125,7 +124,7 @@ await Promise.all([
 // string in its heap. `\uXXXX` means the same character in a string, template, regular expression,
 // identifier or comment. (Columns after an escaped character on its line shift in the source map; only a
 // few lines have one.)
-for (const file of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/parse-worker.js']) {
+for (const { outfile: file } of bundles) {
   const code = await readFile(file, 'utf8');
   // The one place where an escape would not mean the same: a raw template.
   // eslint-disable-next-line no-control-regex -- the characters outside ASCII

@@ -257,18 +257,19 @@ export function parseFile(
       model.objects.push(...part.objects);
     }
   } else if (source.kind === 'kubernetes') {
+    // A document with YAML errors is reported as such and not interpreted (its values may be cut short).
+    const manifests = documents.filter(
+      (d) => d.doc.errors.length === 0 && documentKind(d.doc) === 'kubernetes',
+    );
     // The items of `kind: List` documents count as the objects they are, against the documents' cap.
     let objects = 0;
-    for (const d of documents)
-      if (d.doc.errors.length === 0 && documentKind(d.doc) === 'kubernetes') objects += objectsIn(d.doc);
+    for (const d of manifests) objects += objectsIn(d.doc);
     if (objects > MAX_DOCUMENTS) {
       source.skippedReason = `file has ${objects} Kubernetes objects (List items included); only files with up to ${MAX_DOCUMENTS} are analysed`;
       source.documents = [];
       return model;
     }
-    for (const d of documents) {
-      // A document with YAML errors is reported as such and not interpreted (its values may be cut short).
-      if (d.doc.errors.length > 0 || documentKind(d.doc) !== 'kubernetes') continue;
+    for (const d of manifests) {
       const use = chunkOf?.[d.index];
       const part = use
         ? cachedPart(use, d, catalog, () => parseKubernetesDocument(ctx, d))
