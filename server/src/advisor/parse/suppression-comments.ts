@@ -3,6 +3,7 @@
 // comment or a document marker — so it can stand above the offending key, above the service key, or
 // above/below a document's `---`. A comment at the end of a line applies to that line's object.
 import type { ObjectBase, SourceFile, Suppression } from '../model/model.js';
+import { position } from '../model/source.js';
 
 const DIRECTIVE = /(?:^|\s)#\s*stateful-ha-ignore\b[ \t]*([^\n]*)$/;
 
@@ -59,8 +60,8 @@ export function resolveCommentSuppressions(
         reason: directive.reason,
         range: {
           file: source.path,
-          start: { line: i, character: hashAt },
-          end: { line: i, character: line.replace(/\r$/, '').length },
+          start: position(i, hashAt),
+          end: position(i, line.replace(/\r$/, '').length),
         },
       },
     });

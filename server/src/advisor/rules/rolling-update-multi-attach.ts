@@ -5,7 +5,7 @@
 import { isMap, type Node } from 'yaml';
 import type { Fix, SourceFile, Workload } from '../model/model.js';
 import { setIn } from '../fix/yaml-edit.js';
-import { get, getPair } from '../yaml/nodes.js';
+import { Locator, get, getPair } from '../yaml/nodes.js';
 import type { TextEdit } from '../model/source.js';
 import { docsUrl, type Rule, type RuleContext } from './rule.js';
 import { accessModesOf, dataMounts, isSingleNodeAccess, sourceDoc, tidyRange, oneFix } from './util.js';
@@ -83,16 +83,7 @@ function recreateFix(ctx: RuleContext, w: Workload): Fix | undefined {
 }
 
 function rangeEdit(source: SourceFile, start: number, end: number, newText: string): TextEdit {
-  const s = source.lineCounter.linePos(start);
-  const e = source.lineCounter.linePos(end);
-  return {
-    range: {
-      file: source.path,
-      start: { line: s.line - 1, character: s.col - 1 },
-      end: { line: e.line - 1, character: e.col - 1 },
-    },
-    newText,
-  };
+  return { range: new Locator(source.path, source.lineCounter).at(start, end), newText };
 }
 
 /** Deletes a block pair: from the start of its key's line through the end of its value's last line. */

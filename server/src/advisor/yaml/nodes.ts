@@ -12,7 +12,7 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
-import type { SourceRange } from '../model/source.js';
+import { position, type Position, type SourceRange } from '../model/source.js';
 
 /** Converts offsets to ranges for one file. */
 export class Locator {
@@ -33,13 +33,22 @@ export class Locator {
   }
 
   at(start: number, end: number): SourceRange {
-    const s = this.lineCounter.linePos(start);
-    const e = this.lineCounter.linePos(end);
-    return {
-      file: this.file,
-      start: { line: s.line - 1, character: s.col - 1 },
-      end: { line: e.line - 1, character: e.col - 1 },
-    };
+    return { file: this.file, start: this.position(start), end: this.position(end) };
+  }
+
+  /** The position of an offset (`LineCounter.linePos`, without its intermediate object). */
+  position(offset: number): Position {
+    const starts = this.lineCounter.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return position(low, 0);
+    if (low === 0) return position(-1, offset - 1); // no line starts: as `linePos` answers, less one
+    return position(low - 1, offset - starts[low - 1]!);
   }
 
   /** Range of a node's content (without trailing comments/whitespace). */
