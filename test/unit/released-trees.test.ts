@@ -7,7 +7,10 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Advisor, type AdvisorOptions } from '../../server/src/advisor/advisor.js';
 import type { Finding } from '../../server/src/advisor/model/model.js';
+import { deflateText } from '../../server/src/service/text-packing.js';
 import { FIXTURES, yamlFiles } from './helpers.js';
+import { getHeapSnapshot } from 'node:v8';
+import { text as streamText } from 'node:stream/consumers';
 
 const ROOT = join(__dirname, '../..');
 
@@ -57,6 +60,11 @@ describe('released YAML trees', () => {
       const released = lean.analyze(undefined, { fixes: false });
       assert.deepEqual(released.failures, [], ws.name);
       assert.equal(withoutFixes(released.findings), withoutFixes(full.findings), ws.name);
+      // The same with the texts packed (the language server's closed files).
+      const packed = advisorFor(ws.files, { keepTrees: () => false, packText: deflateText });
+      for (const f of ws.files) assert.equal(packed.model(f.path)!.source!.text, f.text, f.path);
+      const fromPacked = packed.analyze(undefined, { fixes: false });
+      assert.equal(withoutFixes(fromPacked.findings), withoutFixes(full.findings), ws.name);
       findings += full.findings.length;
     }
     assert.ok(findings > 100, `${findings} findings compared`);
@@ -68,11 +76,13 @@ describe('released YAML trees', () => {
     for (const ws of WORKSPACES) {
       const full = advisorFor(ws.files, {}).analyze();
       for (const open of ws.files) {
-        const lean = advisorFor(ws.files, { keepTrees: (p) => p === open.path });
-        const onlyOpen = new Set([open.path]);
-        const got = lean.analyze(onlyOpen, { fixes: onlyOpen }).findings;
         const want = full.findings.filter((f) => f.range.file === open.path);
-        assert.equal(JSON.stringify(got), JSON.stringify(want), `${ws.name}: ${open.path}`);
+        for (const packText of [undefined, deflateText]) {
+          const lean = advisorFor(ws.files, { keepTrees: (p) => p === open.path, packText });
+          const onlyOpen = new Set([open.path]);
+          const got = lean.analyze(onlyOpen, { fixes: onlyOpen }).findings;
+          assert.equal(JSON.stringify(got), JSON.stringify(want), `${ws.name}: ${open.path}`);
+        }
         for (const f of want) {
           compared += f.fixes.length;
           if (f.fixes.some((x) => x.edits.some((e) => e.range.file !== open.path))) crossFile++;
@@ -99,4 +109,95 @@ describe('released YAML trees', () => {
     assert.equal(a.setFile(file.path, file.text), false, 'closed again: released in place');
     assert.equal(a.model(file.path)!.source!.documents.length, 0);
   });
+
+  it('a closed file keeps its text packed, and gets it back as a field when opened', () => {
+    const ws = WORKSPACES.find((w) => w.name.endsWith('double-replication'))!;
+    const open = new Set<string>();
+    let unpacks = 0;
+    const a = advisorFor(ws.files, {
+      keepTrees: (p) => open.has(p),
+      packText: (text) => {
+        const unpack = deflateText(text);
+        return () => (unpacks++, unpack());
+      },
+    });
+    const file = ws.files[0]!;
+    const source = () => a.model(file.path)!.source!;
+    assert.equal(typeof Object.getOwnPropertyDescriptor(source(), 'text')?.get, 'function', 'packed');
+    assert.equal(typeof Object.getOwnPropertyDescriptor(source(), 'lineCounter')?.get, 'function');
+    const parses = a.stats.parses;
+    assert.equal(a.setFile(file.path, file.text), false, 'the same text, compared with the packed one');
+    assert.equal(unpacks, 1);
+    assert.equal(a.setFile(file.path, `${file.text}\n# changed\n`), true, 'a changed text is parsed');
+    assert.equal(a.stats.parses, parses + 1);
+    assert.equal(source().text, `${file.text}\n# changed\n`);
+    open.add(file.path);
+    assert.equal(a.setFile(file.path, file.text), true, 'opened: parsed with its trees');
+    assert.equal(Object.getOwnPropertyDescriptor(source(), 'text')?.value, file.text, 'a plain field');
+  });
+
+  it('a packed file’s line starts are counted again from its text', () => {
+    const ws = WORKSPACES.find((w) => w.name.endsWith('double-replication'))!;
+    const plain = advisorFor(ws.files, { keepTrees: () => false });
+    const packed = advisorFor(ws.files, { keepTrees: () => false, packText: deflateText });
+    for (const f of ws.files) {
+      const want = plain.model(f.path)!.source!.lineCounter.lineStarts;
+      assert.ok(want.length > 1, f.path);
+      assert.deepEqual(packed.model(f.path)!.source!.lineCounter.lineStarts, want, f.path);
+    }
+  });
+
+  it('a packed file’s text is not kept in memory through its model’s strings', async () => {
+    // Values of 13 characters or more would be slices of the text in V8, keeping all of it: the fast
+    // parser copies them. A heap snapshot (taken after a full collection) must not hold the text.
+    const marker = `marker-${process.pid}-${Date.now()}`;
+    const closed = () => false;
+    const a = new Advisor(undefined, { incremental: closed, keepTrees: closed, packText: deflateText });
+    const path = '/ws/statefulset.yaml';
+    const length = addStatefulSet(a, path, marker);
+    assert.ok(a.model(path)!.workloads.some((w) => w.name.startsWith('postgres-primary')));
+    assert.ok(a.model(path)!.workloads[0]!.containers[0]!.image.length >= 13);
+    const strings = await heapStrings();
+    assert.equal(
+      strings.some((s) => s.length >= length && s.includes(marker)),
+      false,
+      'the whole text is still on the heap',
+    );
+    assert.equal(a.model(path)!.source!.text.length, length, 'and can be read back');
+  });
 });
+
+/** Sets a file built here (no literal keeps it) and returns its length. */
+function addStatefulSet(a: Advisor, path: string, marker: string): number {
+  const text = [
+    `# ${marker}`,
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    `  name: postgres-primary-${marker.length}`,
+    'spec:',
+    '  replicas: 3',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: postgres-database',
+    '          image: docker.io/library/postgres:16.4-bookworm',
+    '          volumeMounts:',
+    '            - name: data-volume-claim',
+    '              mountPath: /var/lib/postgresql/data',
+    '  volumeClaimTemplates:',
+    '    - metadata:',
+    '        name: data-volume-claim',
+    '      spec:',
+    '        storageClassName: local-path-provisioner',
+    '',
+  ].join('\n');
+  a.setFile(path, text);
+  return text.length;
+}
+
+/** Every string on this process's heap (a snapshot). */
+async function heapStrings(): Promise<string[]> {
+  const snapshot = JSON.parse(await streamText(getHeapSnapshot())) as { strings: string[] };
+  return snapshot.strings;
+}

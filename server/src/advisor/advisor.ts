@@ -8,7 +8,14 @@ import { buildIndex, indexSteps } from './index/build-index.js';
 import type { ObjectBase, Severity } from './model/model.js';
 import { isSharedObject, type FileModel, type WorkspaceIndex } from './model/workspace.js';
 import { FixCache } from './fix/fix-cache.js';
-import { DocumentCache, parseFile, releaseTrees } from './parse/parse-file.js';
+import {
+  DocumentCache,
+  packText,
+  parseFile,
+  releaseTrees,
+  unpackText,
+  type TextPacker,
+} from './parse/parse-file.js';
 import { finish } from './steps.js';
 
 export interface AdvisorStats {
@@ -41,6 +48,8 @@ export interface AdvisorOptions {
   keepTrees?: (path: string) => boolean;
   /** Called with a freshly parsed model just before its trees are released (schema validation needs them). */
   beforeRelease?: (model: FileModel) => void;
+  /** Packs the text of a file whose trees are released (the language server compresses closed files'). */
+  packText?: TextPacker;
 }
 
 export class Advisor {
@@ -50,6 +59,7 @@ export class Advisor {
   private readonly incremental: (path: string) => boolean;
   private readonly keepTrees: (path: string) => boolean;
   private readonly beforeRelease: ((model: FileModel) => void) | undefined;
+  private readonly packText: TextPacker | undefined;
   private cachedIndex: WorkspaceIndex | undefined;
   /** The last index built, kept when files change (see `indexFor`). */
   private lastIndex: WorkspaceIndex | undefined;
@@ -63,6 +73,7 @@ export class Advisor {
     this.incremental = options.incremental ?? (() => true);
     this.keepTrees = options.keepTrees ?? (() => true);
     this.beforeRelease = options.beforeRelease;
+    this.packText = options.packText;
   }
 
   /** Applies a new configuration; every file is re-parsed (the catalog may have changed). */
@@ -212,6 +223,7 @@ export class Advisor {
       const inIndex = index.objectsById.get(o.id);
       if (inIndex) inIndex.node = o.node;
     }
+    unpackText(source);
     source.documents = parsed.source?.documents ?? [];
     source.treesReleased = false;
   }
@@ -232,6 +244,7 @@ export class Advisor {
   private release(model: FileModel): void {
     this.beforeRelease?.(model);
     releaseTrees(model);
+    if (this.packText && model.source) packText(model.source, this.packText);
     this.caches.delete(model.path);
     this.cachedIndex = undefined; // its resolved copies of the workloads still point at the trees
   }

@@ -40,6 +40,7 @@ import { schemaDiagnostics, type SchemaCache } from './schema-validation.js';
 import { canonicalUri, toUri, uriToPath } from './uri.js';
 import { CONFIG_CODE, SOURCE } from './validation-constants.js';
 import { diagnosticData, findingToDiagnostic, shownDiagnostics, sourceDiagnostics } from './validation.js';
+import { deflateText } from './text-packing.js';
 import { ignoreMatcher, readCandidate, scanFolders, type IgnoreMatcher } from './workspace-scan.js';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, sep } from 'node:path';
@@ -90,6 +91,7 @@ export class LanguageService {
     beforeRelease: (model) => {
       if (model.source && model.source.kind !== 'other') this.schemaFor(model.path, model.source);
     },
+    packText: deflateText,
   });
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private trusted = true;

@@ -30,6 +30,9 @@ import {
 } from 'js-yaml';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node, type ScalarTag } from 'yaml';
 
+/** V8's shortest sliced string (`SlicedString::kMinLength`): shorter substrings are copies already. */
+const SLICE_MIN_LENGTH = 13;
+
 /** Thrown inside the builder when the input leaves the proven subset; never escapes `parseFast`. */
 class NotFast extends Error {}
 
@@ -214,7 +217,10 @@ class Builder {
       scalar.type = Scalar.PLAIN;
       return scalar;
     }
-    const value = getScalarValue(text, e);
+    // V8 makes a value of 13 characters or more a slice of the text, which keeps the whole text alive for
+    // as long as the model keeps the value (a name, an image): a copy lets a released file's text go.
+    let value = getScalarValue(text, e);
+    if (value.length >= SLICE_MIN_LENGTH) value = (' ' + value).slice(1);
     switch (e.style) {
       case SCALAR_STYLE_PLAIN: {
         scalar = resolvePlain(value, atKey);
