@@ -136,6 +136,21 @@ describe('released YAML trees', () => {
     assert.equal(Object.getOwnPropertyDescriptor(source(), 'text')?.value, file.text, 'a plain field');
   });
 
+  it('a released model’s empty lists and maps are one shared, frozen value', () => {
+    const files = WORKSPACES.flatMap((w) => w.files);
+    const a = advisorFor(files, { keepTrees: () => false });
+    const workloads = files.flatMap((f) => a.model(f.path)!.workloads);
+    const noDeps = workloads.filter((w) => w.dependsOn.length === 0);
+    const noLabels = workloads.filter((w) => Object.keys(w.annotations).length === 0);
+    assert.ok(noDeps.length > 10 && noLabels.length > 10);
+    for (const w of noDeps) assert.equal(w.dependsOn, noDeps[0]!.dependsOn, w.id);
+    for (const w of noLabels) assert.equal(w.annotations, noLabels[0]!.annotations, w.id);
+    assert.ok(Object.isFrozen(noDeps[0]!.dependsOn) && Object.isFrozen(noLabels[0]!.annotations));
+    // A list with items stays the model's own.
+    const withArgs = workloads.flatMap((w) => w.containers).filter((c) => c.args.length > 0);
+    assert.ok(withArgs.length > 0 && withArgs.every((c) => !Object.isFrozen(c.args)));
+  });
+
   it('a packed file’s line starts are counted again from its text', () => {
     const ws = WORKSPACES.find((w) => w.name.endsWith('double-replication'))!;
     const plain = advisorFor(ws.files, { keepTrees: () => false });

@@ -3,7 +3,8 @@
 //
 // FileModels are built once per file version and reused between index builds, so the index never
 // mutates them: workloads whose mounts need resolving (Kubernetes claims) are shallow-copied with resolved
-// mounts. Rebuilding the index from the same FileModels always gives the same result.
+// mounts, which share the storage profile of the object behind them (profiles are read-only once parsed).
+// Rebuilding the index from the same FileModels always gives the same result.
 import type { Catalog } from '../catalog/catalog.js';
 import type {
   ComposeVolumeObject,
@@ -226,9 +227,7 @@ class StorageResolver {
       const boundPv = this.pvByClaimRef.get(`${ns}/${claimName}`);
       if (!pvc) {
         // No claim object: a PV pre-bound to it still tells us the storage.
-        const storage = boundPv
-          ? { ...boundPv.profile }
-          : unknown(`claim \`${claimName}\` (not in the workspace)`);
+        const storage = boundPv ? boundPv.profile : unknown(`claim \`${claimName}\` (not in the workspace)`);
         return copyWith(m, { storage });
       }
       return copyWith(m, {
@@ -264,9 +263,9 @@ class StorageResolver {
   ): StorageProfile {
     if (volumeName) {
       const pv = this.persistentVolumes.get(volumeName);
-      return pv ? { ...pv.profile } : unknown(`PersistentVolume \`${volumeName}\` (not in the workspace)`);
+      return pv ? pv.profile : unknown(`PersistentVolume \`${volumeName}\` (not in the workspace)`);
     }
-    if (boundPv) return { ...boundPv.profile };
+    if (boundPv) return boundPv.profile;
     if (storageClassName === '') {
       return (
         this.staticVolume('', ns, claimName) ??
@@ -275,14 +274,14 @@ class StorageResolver {
     }
     if (storageClassName !== undefined) {
       const sc = this.storageClasses.get(storageClassName);
-      if (sc) return { ...sc.profile };
+      if (sc) return sc.profile;
       // A class name used only to match static PVs (no StorageClass object: `manual` in the k8s docs).
       return (
         this.staticVolume(storageClassName, ns, claimName) ??
         unknown(`StorageClass \`${storageClassName}\` (not in the workspace)`)
       );
     }
-    if (this.defaultStorageClass) return { ...this.defaultStorageClass.profile };
+    if (this.defaultStorageClass) return this.defaultStorageClass.profile;
     return unknown('the cluster default StorageClass, not in the workspace');
   }
 
@@ -302,7 +301,7 @@ class StorageResolver {
         pv.profile.copies === first.profile.copies &&
         pv.profile.pinsToNode === first.profile.pinsToNode,
     );
-    return same ? { ...first.profile } : undefined;
+    return same ? first.profile : undefined;
   }
 }
 
