@@ -44,7 +44,9 @@ export interface SourceFile {
   skippedReason?: string;
   /**
    * Set when the YAML trees were dropped after the model was built (`documents` is empty and objects have
-   * no `node`): the model, ranges and text remain; quick fixes need a new parse.
+   * no `node`): the model, ranges and text remain; quick fixes need a new parse. The model is read-only
+   * then (its empty lists and maps are shared, frozen values), and the language server keeps the text
+   * packed: `text` and `lineCounter` are getters that unpack it (see `packText`).
    */
   treesReleased?: boolean;
 }
