@@ -1,0 +1,50 @@
+// Positions are shared (one frozen object per line and character) and computed by the Locator's own binary
+// search over the line starts: it must answer as the `yaml` LineCounter does, offset by offset.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { LineCounter } from 'yaml';
+import { position } from '../../server/src/advisor/model/source.js';
+import { Locator } from '../../server/src/advisor/yaml/nodes.js';
+
+function lineCounterOf(text: string): LineCounter {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  return lc;
+}
+
+describe('positions', () => {
+  it('one frozen object per line and character', () => {
+    const a = position(12, 7);
+    assert.equal(position(12, 7), a);
+    assert.ok(Object.isFrozen(a));
+    assert.deepEqual({ ...a }, { line: 12, character: 7 });
+    assert.notEqual(position(12, 8), a);
+  });
+
+  it('positions past the shared table’s bounds are new objects, with the same values', () => {
+    for (const [line, character] of [
+      [1 << 19, 0],
+      [3, 4096],
+    ] as const) {
+      const p = position(line, character);
+      assert.deepEqual({ ...p }, { line, character });
+      assert.notEqual(position(line, character), p);
+      assert.ok(Object.isFrozen(p));
+    }
+  });
+
+  it('the Locator answers as LineCounter.linePos for every offset', () => {
+    const text = 'a: 1\n\nbb:\n  - x\r\n  - "y"\n# end\n\nlast';
+    const lc = lineCounterOf(text);
+    const locator = new Locator('/f.yaml', lc);
+    for (let offset = 0; offset <= text.length + 2; offset++) {
+      const want = lc.linePos(offset);
+      const got = locator.at(offset, offset).start;
+      assert.deepEqual({ ...got }, { line: want.line - 1, character: want.col - 1 }, `offset ${offset}`);
+    }
+    // No line starts at all: as `linePos` answers (line 0), less one.
+    const empty = new Locator('/g.yaml', new LineCounter()).at(5, 5).start;
+    assert.deepEqual({ ...empty }, { line: -1, character: 4 });
+  });
+});
