@@ -1,5 +1,5 @@
-// Positions are shared (one frozen object per line and character) and computed by the Locator's own binary
-// search over the line starts: it must answer as the `yaml` LineCounter does, offset by offset.
+// Positions are shared (one frozen object per line and character); the Locator's must be those of the
+// `yaml` LineCounter, 0-based, offset by offset.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { LineCounter } from 'yaml';

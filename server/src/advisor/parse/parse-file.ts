@@ -341,52 +341,52 @@ const NO_SPREAD: Workload['spread'] = Object.freeze({ ok: false });
 const NO_INTENT: Workload['intent'] = Object.freeze({ ignores: NO_ITEMS });
 
 /** The shared empty value when `value` is empty; else `value`, a list copied to its length. */
-function shared<T extends object>(value: T): T {
+function compacted<T extends object>(value: T): T {
   if (Array.isArray(value)) return (value.length === 0 ? NO_ITEMS : value.slice()) as T;
   for (const _ in value) return value;
   return NO_ENTRIES as T;
 }
 
-/** Whether `o` has exactly the keys given. */
-function onlyKeys(o: object, ...keys: string[]): boolean {
+/** Whether `key` is `o`'s only key. */
+function hasOnlyKey(o: object, key: string): boolean {
   const own = Object.keys(o);
-  return own.length === keys.length && keys.every((k) => own.includes(k));
+  return own.length === 1 && own[0] === key;
 }
 
 function compactReleased(model: FileModel): void {
-  model.commentSuppressions = shared(model.commentSuppressions);
-  model.workloads = shared(model.workloads);
-  model.objects = shared(model.objects);
-  if (model.source) model.source.syntaxErrors = shared(model.source.syntaxErrors);
+  model.commentSuppressions = compacted(model.commentSuppressions);
+  model.workloads = compacted(model.workloads);
+  model.objects = compacted(model.objects);
+  if (model.source) model.source.syntaxErrors = compacted(model.source.syntaxErrors);
   for (const o of [...model.workloads, ...model.objects]) {
-    o.labels = shared(o.labels);
-    o.annotations = shared(o.annotations);
-    if ('selector' in o && o.selector) o.selector.matchExpressions = shared(o.selector.matchExpressions);
+    o.labels = compacted(o.labels);
+    o.annotations = compacted(o.annotations);
+    if ('selector' in o && o.selector) o.selector.matchExpressions = compacted(o.selector.matchExpressions);
   }
   for (const w of model.workloads) {
-    w.podLabels = shared(w.podLabels);
-    w.dependsOn = shared(w.dependsOn);
-    w.intent.ignores = shared(w.intent.ignores);
-    if (w.intent.ignores === NO_ITEMS && onlyKeys(w.intent, 'ignores')) w.intent = NO_INTENT;
-    if (w.placement.pinned === false && onlyKeys(w.placement, 'pinned')) w.placement = NOT_PINNED;
-    if (w.spread.ok === false && onlyKeys(w.spread, 'ok')) w.spread = NO_SPREAD;
-    w.containers = shared(w.containers);
+    w.podLabels = compacted(w.podLabels);
+    w.dependsOn = compacted(w.dependsOn);
+    w.intent.ignores = compacted(w.intent.ignores);
+    if (w.intent.ignores === NO_ITEMS && hasOnlyKey(w.intent, 'ignores')) w.intent = NO_INTENT;
+    if (w.placement.pinned === false && hasOnlyKey(w.placement, 'pinned')) w.placement = NOT_PINNED;
+    if (w.spread.ok === false && hasOnlyKey(w.spread, 'ok')) w.spread = NO_SPREAD;
+    w.containers = compacted(w.containers);
     for (const c of w.containers) {
-      c.args = shared(c.args);
-      c.hostPorts = shared(c.hostPorts);
-      c.mounts = shared(c.mounts);
-      c.env = shared(c.env);
+      c.args = compacted(c.args);
+      c.hostPorts = compacted(c.hostPorts);
+      c.mounts = compacted(c.mounts);
+      c.env = compacted(c.env);
     }
   }
   for (const o of model.objects) {
     if (o.kind === 'volume') {
       const v = o as ComposeVolumeObject;
-      v.driverOpts = shared(v.driverOpts);
-      v.driverOptRanges = shared(v.driverOptRanges);
+      v.driverOpts = compacted(v.driverOpts);
+      v.driverOptRanges = compacted(v.driverOptRanges);
     } else if (o.kind === 'StorageClass') {
       const sc = o as StorageClassObject;
-      sc.parameters = shared(sc.parameters);
-      sc.parameterRanges = shared(sc.parameterRanges);
+      sc.parameters = compacted(sc.parameters);
+      sc.parameterRanges = compacted(sc.parameterRanges);
     }
   }
 }

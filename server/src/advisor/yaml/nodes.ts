@@ -36,19 +36,10 @@ export class Locator {
     return { file: this.file, start: this.position(start), end: this.position(end) };
   }
 
-  /** The position of an offset (`LineCounter.linePos`, without its intermediate object). */
-  position(offset: number): Position {
-    const starts = this.lineCounter.lineStarts;
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid]! < offset) low = mid + 1;
-      else high = mid;
-    }
-    if (starts[low] === offset) return position(low, 0);
-    if (low === 0) return position(-1, offset - 1); // no line starts: as `linePos` answers, less one
-    return position(low - 1, offset - starts[low - 1]!);
+  /** The (shared) position of an offset. */
+  private position(offset: number): Position {
+    const p = this.lineCounter.linePos(offset);
+    return position(p.line - 1, p.col - 1);
   }
 
   /** Range of a node's content (without trailing comments/whitespace). */
