@@ -420,6 +420,116 @@ describe('compose: anchors, aliases and merge keys', () => {
   });
 });
 
+describe('compose: `extends` within the file', () => {
+  const text = [
+    'services:', // 0
+    '  base:', // 1
+    '    image: redis:7', // 2
+    '    command: redis-server --appendonly yes', // 3
+    '    restart: always', // 4
+    '    volumes: [rdata:/data, ./conf:/usr/local/etc/redis]', // 5
+    '    environment:', // 6
+    '      A: "1"', // 7
+    '      B: "1"', // 8
+    '    deploy:', // 9
+    '      resources: { limits: { memory: 1g } }', // 10
+    '  child:', // 11
+    '    extends: base', // 12
+    '    command: redis-server --replicaof base 6379', // 13
+    '    volumes: [cdata:/data]', // 14
+    '    environment:', // 15
+    '      B: "2"', // 16
+    '    deploy:', // 17
+    '      mode: replicated', // 18
+    '  grandchild:', // 19
+    '    extends: { service: child }', // 20
+    '  loop-a: { extends: loop-b, image: postgres:16 }', // 21
+    '  loop-b: { extends: loop-a }', // 22
+    '  elsewhere:', // 23
+    '    extends: { file: common.yml, service: db }', // 24
+    '    image: busybox', // 25
+    '  missing: { extends: nobody, image: busybox }', // 26
+    'volumes: { rdata: {}, cdata: {} }', // 27
+  ].join('\n');
+  const model = parseText(text);
+
+  test('an extending service inherits what it does not set: image, restart policy, mounts', () => {
+    const child = service(model, 'child');
+    assert.equal(child.containers[0]!.image, 'redis:7');
+    assert.equal(child.engine?.id, 'redis');
+    assert.equal(child.restartPolicy, 'always');
+    // The inherited key keeps its range in the base service.
+    assert.deepEqual(child.restartPolicyRange?.start, pos(4, 4));
+    assert.deepEqual(child.containers[0]!.imageRange?.start, pos(2, 11));
+    assert.equal(child.stateful, true);
+  });
+
+  test("one mount per target, the extending service's own first; mappings merge key by key", () => {
+    const child = service(model, 'child');
+    assert.deepEqual(
+      child.containers[0]!.mounts.map((m) => [m.target, m.source]),
+      [
+        ['/data', 'cdata'],
+        ['/usr/local/etc/redis', './conf'],
+      ],
+    );
+    assert.deepEqual(mount(child, '/data').range.start, pos(14, 14));
+    assert.deepEqual(child.containers[0]!.env, { A: '1', B: '2' });
+  });
+
+  test('command is replaced, not appended', () => {
+    assert.deepEqual(service(model, 'child').containers[0]!.args, [
+      'redis-server',
+      '--replicaof',
+      'base',
+      '6379',
+    ]);
+    assert.deepEqual(service(model, 'base').containers[0]!.args, ['redis-server', '--appendonly', 'yes']);
+  });
+
+  test("chains resolve through every base; the model keeps the service's own map for fixes", () => {
+    const grandchild = service(model, 'grandchild');
+    assert.equal(grandchild.containers[0]!.image, 'redis:7');
+    assert.equal(mount(grandchild, '/data').source, 'cdata');
+    assert.deepEqual(grandchild.containers[0]!.env, { A: '1', B: '2' });
+    const node = grandchild.node as { range?: number[] };
+    assert.equal(text.slice(node.range![0], node.range![1]).trim(), 'extends: { service: child }');
+  });
+
+  test('cycles, other files and unknown bases: the service is read as written', () => {
+    assert.equal(service(model, 'loop-a').containers[0]!.image, 'postgres:16');
+    assert.equal(service(model, 'loop-b').containers[0]!.image, '');
+    assert.equal(service(model, 'elsewhere').containers[0]!.image, 'busybox');
+    assert.equal(service(model, 'missing').containers[0]!.image, 'busybox');
+    // The base is still a service of its own, unchanged.
+    assert.deepEqual(
+      service(model, 'base').containers[0]!.mounts.map((m) => m.target),
+      ['/data', '/usr/local/etc/redis'],
+    );
+  });
+
+  test('placement and swarm keys inherited from the base count', () => {
+    const swarm = parseText(
+      [
+        'services:',
+        '  base:',
+        '    image: postgres:16',
+        '    volumes: [pg:/var/lib/postgresql/data]',
+        '    deploy:',
+        '      placement: { constraints: [node.hostname == db-1] }',
+        '  replica:',
+        '    extends: base',
+        '    volumes: [pg2:/var/lib/postgresql/data]',
+        'volumes: { pg: {}, pg2: {} }',
+      ].join('\n'),
+    );
+    const replica = service(swarm, 'replica');
+    assert.equal(replica.target, 'swarm');
+    assert.equal(replica.placement.pinned, true);
+    assert.equal(mount(replica, '/var/lib/postgresql/data').source, 'pg2');
+  });
+});
+
 describe('compose: bad input never throws', () => {
   test('binary files are recognised in their first 8 KB: a NUL, or over 10% control characters', () => {
     const text = 'services:\n  db:\n    image: postgres:16\n';

@@ -239,6 +239,62 @@ describe('missing-node-affinity', () => {
     checkFix(load(R, 'bad-minikube-hostpath.yaml'), f);
   });
 
+  test('compose `extends`: the extending service inherits the unpinned local volume; its fix goes in its own block', () => {
+    const text = [
+      'services:',
+      '  db:',
+      '    image: postgres:16',
+      '    volumes: [pgdata:/var/lib/postgresql/data] # the base',
+      '    deploy:',
+      '      restart_policy: { condition: any }',
+      '  db-reports:',
+      '    extends: db',
+      '    environment: { POSTGRES_DB: reports }',
+      'volumes:',
+      '  pgdata:',
+    ].join('\n');
+    const files = { 'stack.yml': text };
+    const list = findings(files, R);
+    assert.deepEqual(list.map((f) => f.workload).sort(), ['service/db', 'service/db-reports']);
+    // Both point at the mount the extending service inherits, in the base.
+    for (const f of list) assert.deepEqual(start(f), [3, 14]);
+    const f = list.find((x) => x.workload === 'service/db-reports')!;
+    const fixed = checkFix(files, f);
+    const lines = fixed['stack.yml']!.split('\n');
+    // The base is unchanged; the constraint is added under `db-reports` (compose merges it with the base's
+    // `deploy`), so only the extending service is pinned.
+    assert.deepEqual(lines.slice(0, 6), text.split('\n').slice(0, 6));
+    assert.match(
+      lines.slice(6).join('\n'),
+      /db-reports:\n(.*\n)*? {4}deploy:\n {6}placement:\n {8}constraints:/,
+    );
+    assert.deepEqual(
+      findings(fixed, R).map((x) => x.workload),
+      ['service/db'],
+    );
+  });
+
+  test('compose `extends`: a placement in the base pins the extending service too', () => {
+    const text = [
+      'services:',
+      '  db:',
+      '    image: postgres:16',
+      '    volumes: [pgdata:/var/lib/postgresql/data]',
+      '    deploy:',
+      '      placement: { constraints: [node.labels.db == true] }',
+      '  db-reports:',
+      '    extends: { service: db }',
+      '    volumes: [reports:/var/lib/postgresql/data]',
+      'volumes: { pgdata: {}, reports: {} }',
+    ].join('\n');
+    assert.deepEqual(findings({ 'stack.yml': text }, R), []);
+    // The extending service's own volume replaced the base's at the same target: one copy of its own data.
+    const single = findings({ 'stack.yml': text }, 'single-copy-data').find(
+      (f) => f.workload === 'service/db-reports',
+    );
+    assert.match(single?.message ?? '', /volume `reports`/);
+  });
+
   test('swarm global service: each task stays on its node, silent', () => {
     const text = fixture('rules/missing-node-affinity/bad-stack.yml').replace(
       '    deploy:\n',

@@ -23,6 +23,7 @@ import type {
 } from '../model/model.js';
 import type { SourceRange } from '../model/source.js';
 import { deref, get, getPair, items, keyOf, num, pairsOf, str, stringMap, words } from '../yaml/nodes.js';
+import { extendedService } from './compose-extends.js';
 import type { ParseContext } from './parse-file.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -359,14 +360,18 @@ export function parseComposeFile(
   const servicePairs = lastOfEachKey(pairsOf(doc, get(doc, root, 'services'))).filter((p) =>
     isMap(deref(doc, p.value)),
   );
+  // Each service as compose runs it: with what it inherits through `extends` (compose-extends.ts).
+  const serviceMaps = new Map<string, Node | undefined>();
+  for (const p of servicePairs) serviceMaps.set(keyOf(p) ?? '', deref(doc, p.value));
+  const specs = servicePairs.map((p) => safely(() => extendedService(doc, serviceMaps, keyOf(p) ?? '')));
   const swarm =
     isStackFileName(options.fileName) ||
-    servicePairs.some((p) => safely(() => usesSwarmKeys(doc, deref(doc, p.value))) === true);
+    specs.some((spec) => safely(() => usesSwarmKeys(doc, spec)) === true);
   const target: Target = swarm ? 'swarm' : 'single-host';
-  for (const pair of servicePairs) {
-    const w = safely(() => parseService(state, pair, target));
+  servicePairs.forEach((pair, i) => {
+    const w = safely(() => parseService(state, pair, specs[i], target));
     if (w) workloads.push(w);
-  }
+  });
   return { workloads, objects };
 }
 
@@ -466,11 +471,18 @@ function parseTopLevelVolume(
   return { object, labels };
 }
 
-function parseService(state: FileState, pair: Pair<Node, Node>, target: Target): Workload | undefined {
+/** `spec`: the service's configuration with what it inherits (`extends`); the model's node is its own map. */
+function parseService(
+  state: FileState,
+  pair: Pair<Node, Node>,
+  spec: Node | undefined,
+  target: Target,
+): Workload | undefined {
   const { ctx, doc } = state;
   const name = keyOf(pair);
-  const service = deref(doc, pair.value);
-  if (name === undefined || name === '' || !isMap(service)) return undefined;
+  const own = deref(doc, pair.value);
+  const service = spec ?? own;
+  if (name === undefined || name === '' || !isMap(own) || !isMap(service)) return undefined;
   const ref = `service/${name}`;
   const id = `${state.file}#${state.docIndex}/${ref}`;
   const nameRange = ctx.locator.node(pair.key, ctx.locator.at(0, 0));
@@ -582,7 +594,7 @@ function parseService(state: FileState, pair: Pair<Node, Node>, target: Target):
     kindRange: nameRange,
     labels,
     annotations: { ...labels },
-    node: service,
+    node: own,
     origin: 'file',
     kind: 'service',
     platform: 'compose',
