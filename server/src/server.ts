@@ -45,9 +45,16 @@ const service = new LanguageService({
 });
 
 // With `--expose-gc` (as the extension starts it), the heap a workspace's first pass grew is compacted once
-// the server is quiet.
+// the server is quiet, after the service let go of what it can rebuild.
 const exposedGc = (globalThis as { gc?: () => void }).gc;
-const compactor = new HeapCompactor(exposedGc && (() => exposedGc()), () => service.busy());
+const compactor = new HeapCompactor(
+  exposedGc &&
+    (() => {
+      service.releaseCaches();
+      exposedGc();
+    }),
+  () => service.busy(),
+);
 
 /** Runs a handler; on an exception logs it and returns the fallback. */
 function guard<P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>) {

@@ -15,7 +15,7 @@ import { RULES } from '../../server/src/advisor/rules/index.js';
 import type { Rule } from '../../server/src/advisor/rules/rule.js';
 import { LanguageService, type ServiceHost } from '../../server/src/service/service.js';
 import { serveWorkspace, TestClient, workspace } from './client.js';
-import { CASSANDRA, COMPOSE } from './fixtures.js';
+import { CASSANDRA, COMPOSE, STORAGE_CLASS } from './fixtures.js';
 
 /** Resolves with the time a promise took, or rejects after `ms`. */
 async function within<T>(ms: number, p: Promise<T>, what: string): Promise<{ value: T; ms: number }> {
@@ -137,7 +137,9 @@ describe('resilience: cancellation', () => {
 });
 
 describe('resilience: a huge workspace with unreadable files', () => {
-  const files: Record<string, string> = { 'open/compose.yaml': COMPOSE };
+  // The StatefulSets' claims resolve to this class in another file (hovers say so, before and after the
+  // compaction lets the resolved workloads go).
+  const files: Record<string, string> = { 'open/compose.yaml': COMPOSE, 'storage/px.yaml': STORAGE_CLASS };
   for (let i = 0; i < 10_000; i++) {
     files[`many/d${Math.floor(i / 500)}/f${i}.yaml`] =
       i % 2 === 0
@@ -236,6 +238,15 @@ describe('resilience: a huge workspace with unreadable files', () => {
 
   it('once quiet, compacts the heap the indexing grew, and still answers at once', async (t) => {
     assert.ok(client?.alive, 'the indexing test ran first');
+    // A workload whose storage is resolved across files: the same hover after the compaction, which lets
+    // the index's resolved workloads go and resolves them again at this question.
+    const statefulSet = ws.uri('many/d0/f0.yaml');
+    const hoverText = async (label: string) => {
+      const h = (await within(5000, client.hover(statefulSet, 4, 9), label)).value;
+      return JSON.stringify(h?.contents ?? null);
+    };
+    const beforeText = await hoverText('hover before the compaction');
+    assert.match(beforeText, /px-repl3/);
     const before = client.rss();
     // No message meanwhile: any request postpones the compaction (2 s of quiet, then a round per 1.5 s).
     await new Promise((r) => setTimeout(r, 9000));
@@ -243,7 +254,9 @@ describe('resilience: a huge workspace with unreadable files', () => {
     const stats = (
       await within(
         5000,
-        client.request<{ compactions: number; compactedBytes: number }>('statefulHa/stats'),
+        client.request<{ compactions: number; compactedBytes: number; resolvedReleases?: number }>(
+          'statefulHa/stats',
+        ),
         'stats',
       )
     ).value;
@@ -254,7 +267,9 @@ describe('resilience: a huge workspace with unreadable files', () => {
     assert.ok(stats.compactions >= 1, JSON.stringify(stats));
     assert.ok(stats.compactedBytes >= 32 * 1024 * 1024, JSON.stringify(stats));
     assert.ok(after < before * 0.85, `RSS ${mb(before)} → ${mb(after)}`);
+    assert.ok((stats.resolvedReleases ?? 0) >= 1, `resolved workloads released: ${JSON.stringify(stats)}`);
     await within(1000, client.hover(ws.uri('open/compose.yaml'), 2, 3), 'hover after the compaction');
+    assert.equal(await hoverText('hover after the compaction'), beforeText);
   });
 
   // Found by the test above: a pass used to analyse and publish a 10,000-file workspace as one synchronous

@@ -246,6 +246,41 @@ describe('buildIndex: collections, order, suppressions', () => {
       assert.equal(x.objectsById.get(w.id), w, 'objectsById holds the resolved workload');
   });
 
+  it('releasing the resolved workloads: the next question resolves them again, the same', () => {
+    const all = [fixture('kinds.yaml'), fixture('claims.yaml'), fixture('budgets.yaml')];
+    const index = buildIndex(all, catalog);
+    const workloads = index.workloads;
+    const resolvedCopies = workloads.filter((w) => !all.some((m) => m.workloads.includes(w)));
+    assert.ok(resolvedCopies.length > 0, 'some workloads have claims resolved across files');
+    const selected = workloads.map((w) =>
+      w.selector ? index.workloadsSelectedBy(w.selector, w.namespace).map((x) => x.id) : [],
+    );
+    const budgets = workloads.map((w) => index.budgetsFor(w).map((b) => b.id));
+    const byId = workloads.map((w) => index.objectsById.get(w.id)?.id);
+
+    assert.equal(index.releaseResolved(), true);
+    assert.equal(index.releaseResolved(), false, 'nothing left to release');
+    const again = index.workloads;
+    assert.notEqual(again, workloads, 'resolved anew');
+    assert.deepEqual(again, workloads);
+    assert.deepEqual(
+      again.map((w) =>
+        w.selector ? index.workloadsSelectedBy(w.selector, w.namespace).map((x) => x.id) : [],
+      ),
+      selected,
+    );
+    assert.deepEqual(
+      again.map((w) => index.budgetsFor(w).map((b) => b.id)),
+      budgets,
+    );
+    assert.deepEqual(
+      again.map((w) => index.objectsById.get(w.id)?.id),
+      byId,
+    );
+    for (const w of again)
+      assert.equal(index.objectsById.get(w.id), w, 'the table by id holds the new copies');
+  });
+
   it('Velero Schedule namespaces and DR targets from several files', () => {
     const index = buildIndex([fixture('dr-targets.yaml'), fixture('storage-classes.yaml')], catalog);
     const byName = new Map(index.drTargets.map((t) => [t.name + ':' + t.kind, t]));

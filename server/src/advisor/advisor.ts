@@ -33,6 +33,8 @@ export interface AdvisorStats {
    * it touched only; the others come from the fix cache).
    */
   fixBuilds: number;
+  /** Indexes that let their resolved workloads go (`releaseResolved`, an idle server). */
+  resolvedReleases: number;
 }
 
 export interface AdvisorOptions {
@@ -65,7 +67,13 @@ export class Advisor {
   private lastIndex: WorkspaceIndex | undefined;
   private catalog: Catalog;
   private severities: Record<string, Severity | 'off'>;
-  readonly stats: AdvisorStats = { parses: 0, indexBuilds: 0, documentParses: 0, fixBuilds: 0 };
+  readonly stats: AdvisorStats = {
+    parses: 0,
+    indexBuilds: 0,
+    documentParses: 0,
+    fixBuilds: 0,
+    resolvedReleases: 0,
+  };
 
   constructor(config?: Pick<AdvisorConfig, 'catalog' | 'severities'>, options: AdvisorOptions = {}) {
     this.catalog = config?.catalog ?? new Catalog();
@@ -151,6 +159,16 @@ export class Advisor {
       this.cachedIndex = index;
     this.lastIndex = index;
     return index;
+  }
+
+  /**
+   * Lets the indexes kept go of their resolved workloads (see `WorkspaceIndex.releaseResolved`): for an idle
+   * server. The next question that needs them resolves them again.
+   */
+  releaseResolved(): void {
+    if (this.cachedIndex?.releaseResolved()) this.stats.resolvedReleases++;
+    if (this.lastIndex !== this.cachedIndex && this.lastIndex?.releaseResolved())
+      this.stats.resolvedReleases++;
   }
 
   /**

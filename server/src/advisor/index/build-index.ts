@@ -59,7 +59,8 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
   const budgets: DisruptionBudgetObject[] = [];
   const drTargets: DrTargetObject[] = [];
   const composeVolumes: ComposeVolumeObject[] = [];
-  const objectsById = new Map<string, ObjectBase>();
+  /** Manifest objects by id (the workloads join them in `ResolvedWorkloads`). */
+  const objects = new Map<string, ObjectBase>();
   const suppressions = new Map<string, Suppression[]>();
   const rawWorkloads: Workload[] = [];
 
@@ -73,7 +74,7 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
   for (const model of files.values()) {
     for (const w of model.workloads) rawWorkloads.push(w);
     for (const o of model.objects) {
-      if (!objectsById.has(o.id)) objectsById.set(o.id, o);
+      if (!objects.has(o.id)) objects.set(o.id, o);
       for (const s of o.ignores ?? []) addSuppression(o.id, s);
       switch (o.kind) {
         case 'StorageClass': {
@@ -107,20 +108,12 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
     for (const { objectId, suppression } of model.commentSuppressions) addSuppression(objectId, suppression);
     if (++step % STEP_SIZE === 0) yield;
   }
+  for (const w of rawWorkloads) for (const s of w.intent?.ignores ?? []) addSuppression(w.id, s);
 
   const resolver = new StorageResolver(storageClasses, defaultStorageClass, persistentVolumes, claims);
-  const workloads: Workload[] = [];
-  const selectable = new SelectorIndex<Workload>();
-  for (const raw of rawWorkloads) {
-    let w = raw.platform === 'kubernetes' ? resolver.resolveWorkload(raw) : raw;
-    const stateful = isStateful(w);
-    if (stateful !== w.stateful) w = copyWith(w, { stateful });
-    workloads.push(w);
-    if (!objectsById.has(w.id)) objectsById.set(w.id, w);
-    for (const s of w.intent?.ignores ?? []) addSuppression(w.id, s);
-    if (w.platform === 'kubernetes') selectable.add(w.namespace, w.podLabels, w);
-    if (++step % STEP_SIZE === 0) yield;
-  }
+  const workloads = new ResolvedWorkloads(rawWorkloads, resolver, objects);
+  // The analysis reads them all: resolved now, in steps, rather than at its first question.
+  yield* workloads.resolveSteps();
 
   // Budgets by namespace and by their first matchLabels pair, so a workload only tests the budgets that
   // can match one of its labels (plus the expression-only / empty ones).
@@ -134,13 +127,18 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
     else budgetBuckets.set(key, [b]);
   }
   const budgetOrder = new Map(budgets.map((b, i) => [b, i]));
-  // budgetsFor is asked by several rules for the same workload: remember the answer per workload object.
-  const budgetsMemo = new WeakMap<Workload, DisruptionBudgetObject[]>();
+  // budgetsFor is asked by several rules for the same workload: remember the answer per workload object
+  // (until the resolved workloads are released).
+  let budgetsMemo = new WeakMap<Workload, DisruptionBudgetObject[]>();
 
   return {
     files,
-    workloads,
-    objectsById,
+    get workloads() {
+      return workloads.resolved().list;
+    },
+    get objectsById() {
+      return workloads.resolved().byId;
+    },
     storageClasses,
     defaultStorageClass,
     persistentVolumes,
@@ -150,7 +148,10 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
     composeVolumes,
     suppressions,
     workloadsSelectedBy(selector: LabelSelector, namespace: string): Workload[] {
-      return selectable.candidates(namespace, selector).filter((w) => selectorMatches(selector, w.podLabels));
+      return workloads
+        .resolved()
+        .selectable.candidates(namespace, selector)
+        .filter((w) => selectorMatches(selector, w.podLabels));
     },
     budgetsFor(workload: Workload): DisruptionBudgetObject[] {
       if (workload.platform !== 'kubernetes') return [];
@@ -167,7 +168,57 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
       budgetsMemo.set(workload, result);
       return [...result];
     },
+    releaseResolved(): boolean {
+      budgetsMemo = new WeakMap();
+      return workloads.release();
+    },
   };
+}
+
+/**
+ * The workloads as the rules see them: Kubernetes mounts resolved to the storage behind them (copies of the
+ * models' workloads), `stateful` settled, and the tables built from them (by id, by selector). All of it
+ * derives from the models and the shared objects, so it can be released when the server is idle (a fifth of
+ * a big workspace's heap) and is built again, the same, at the next question.
+ */
+class ResolvedWorkloads {
+  private current:
+    { list: Workload[]; byId: Map<string, ObjectBase>; selectable: SelectorIndex<Workload> } | undefined;
+
+  constructor(
+    private readonly raw: readonly Workload[],
+    private readonly resolver: StorageResolver,
+    private readonly objects: ReadonlyMap<string, ObjectBase>,
+  ) {}
+
+  resolved(): NonNullable<ResolvedWorkloads['current']> {
+    return this.current ?? finish(this.resolveSteps());
+  }
+
+  *resolveSteps(): Generator<void, NonNullable<ResolvedWorkloads['current']>, void> {
+    const list: Workload[] = [];
+    const byId = new Map(this.objects);
+    const selectable = new SelectorIndex<Workload>();
+    let step = 0;
+    for (const raw of this.raw) {
+      let w = raw.platform === 'kubernetes' ? this.resolver.resolveWorkload(raw) : raw;
+      const stateful = isStateful(w);
+      if (stateful !== w.stateful) w = copyWith(w, { stateful });
+      list.push(w);
+      if (!byId.has(w.id)) byId.set(w.id, w);
+      if (w.platform === 'kubernetes') selectable.add(w.namespace, w.podLabels, w);
+      if (++step % STEP_SIZE === 0) yield;
+    }
+    this.current = { list, byId, selectable };
+    return this.current;
+  }
+
+  /** Whether they were resolved. */
+  release(): boolean {
+    const had = this.current !== undefined;
+    this.current = undefined;
+    return had;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

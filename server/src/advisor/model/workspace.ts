@@ -29,6 +29,7 @@ export interface FileModel {
 
 export interface WorkspaceIndex {
   files: ReadonlyMap<string, FileModel>;
+  /** The workloads, Kubernetes mounts resolved to the storage behind them. */
   workloads: readonly Workload[];
   /** Every object (workloads and manifest objects) by id. */
   objectsById: ReadonlyMap<string, ObjectBase>;
@@ -47,6 +48,12 @@ export interface WorkspaceIndex {
   workloadsSelectedBy(selector: LabelSelector, namespace: string): Workload[];
   /** Budgets in the workload's namespace whose selector matches its pod labels. */
   budgetsFor(workload: Workload): DisruptionBudgetObject[];
+  /**
+   * Lets go of what the index derives from the workloads (their resolved copies, the tables by id and by
+   * selector, remembered answers); the next question builds it again, the same. For an idle server.
+   * Returns whether there was anything to let go.
+   */
+  releaseResolved(): boolean;
 }
 
 /**
