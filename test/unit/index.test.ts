@@ -279,6 +279,21 @@ describe('buildIndex: collections, order, suppressions', () => {
     );
     for (const w of again)
       assert.equal(index.objectsById.get(w.id), w, 'the table by id holds the new copies');
+
+    // One file's workloads: the same objects as the whole list's while it is resolved; after a release,
+    // that file's alone are resolved again, equal to the whole list's.
+    const file = resolvedCopies[0]!.file;
+    const inFile = index.workloadsIn(file);
+    assert.deepEqual(
+      inFile.map((w) => w.id),
+      again.filter((w) => w.file === file).map((w) => w.id),
+    );
+    for (const w of inFile) assert.ok(again.includes(w));
+    assert.equal(index.releaseResolved(), true);
+    const alone = index.workloadsIn(file);
+    assert.deepEqual(alone, inFile);
+    assert.equal(index.workloadsIn(file), alone, 'kept until the next release');
+    assert.deepEqual(index.workloadsIn('not-in-the-workspace.yaml'), []);
   });
 
   it('Velero Schedule namespaces and DR targets from several files', () => {

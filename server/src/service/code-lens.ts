@@ -13,8 +13,8 @@ export interface ShowSummaryArgs {
 
 export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
   const out: CodeLens[] = [];
-  for (const w of index.workloads) {
-    if (w.file !== uri || !w.stateful || w.origin !== 'file') continue;
+  for (const w of index.workloadsIn(uri)) {
+    if (!w.stateful || w.origin !== 'file') continue;
     const anchor = w.kindRange ?? w.nameRange;
     const args: ShowSummaryArgs = { workloadId: w.id, uri };
     out.push({

@@ -24,20 +24,21 @@ export function contains(range: Range | SourceRange, p: Position): boolean {
 
 /** The stateful workload whose name or kind is at the position. */
 export function workloadAtName(index: WorkspaceIndex, uri: string, p: Position): Workload | undefined {
-  return index.workloads.find(
-    (w) =>
-      w.file === uri &&
-      w.stateful &&
-      (contains(w.nameRange, p) || (w.kindRange !== undefined && contains(w.kindRange, p))),
-  );
+  return index
+    .workloadsIn(uri)
+    .find(
+      (w) =>
+        w.stateful && (contains(w.nameRange, p) || (w.kindRange !== undefined && contains(w.kindRange, p))),
+    );
 }
 
 /** The innermost workload whose object spans the position (for "show summary at cursor"). */
 export function workloadAt(index: WorkspaceIndex, uri: string, p: Position): Workload | undefined {
   const size = (w: Workload) =>
     (w.span.end.line - w.span.start.line) * 1e6 + (w.span.end.character - w.span.start.character);
-  return index.workloads
-    .filter((w) => w.file === uri && contains(w.span, p))
+  return index
+    .workloadsIn(uri)
+    .filter((w) => contains(w.span, p))
     .sort((a, b) => size(a) - size(b))[0];
 }
 

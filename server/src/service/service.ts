@@ -18,7 +18,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { Advisor } from '../advisor/advisor.js';
 import { runSliced } from '../advisor/steps.js';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
-import type { Finding, Severity, SourceFile } from '../advisor/model/model.js';
+import type { Finding, Severity, SourceFile, Workload } from '../advisor/model/model.js';
 import { RULES } from '../advisor/rules/index.js';
 import { renderMarkdown, summarize } from '../advisor/summary.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../advisor/analyze.js';
@@ -635,8 +635,10 @@ export class LanguageService {
   summary(params: SummaryParams): SummaryResult | null {
     if (params.uri) this.fresh(canonicalUri(params.uri));
     const index = this.advisor.index();
+    const byId = (x: Workload) => x.id === params.workloadId;
     const w = params.workloadId
-      ? index.workloads.find((x) => x.id === params.workloadId)
+      ? ((params.uri ? index.workloadsIn(canonicalUri(params.uri)).find(byId) : undefined) ??
+        index.workloads.find(byId))
       : params.uri && params.position
         ? workloadAt(index, canonicalUri(params.uri), params.position)
         : undefined;

@@ -27,6 +27,8 @@ import { selectorMatches } from './selectors.js';
 import { finish } from '../steps.js';
 import { copyWith } from '../model/with-fields.js';
 
+const NO_WORKLOADS: readonly Workload[] = Object.freeze([]);
+
 const NON_DR_KINDS = new Set([
   'StorageClass',
   'PersistentVolume',
@@ -111,7 +113,7 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
   for (const w of rawWorkloads) for (const s of w.intent?.ignores ?? []) addSuppression(w.id, s);
 
   const resolver = new StorageResolver(storageClasses, defaultStorageClass, persistentVolumes, claims);
-  const workloads = new ResolvedWorkloads(rawWorkloads, resolver, objects);
+  const workloads = new ResolvedWorkloads(rawWorkloads, resolver, objects, files);
   // The analysis reads them all: resolved now, in steps, rather than at its first question.
   yield* workloads.resolveSteps();
 
@@ -135,6 +137,9 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
     files,
     get workloads() {
       return workloads.resolved().list;
+    },
+    workloadsIn(file: string): readonly Workload[] {
+      return workloads.workloadsIn(file);
     },
     get objectsById() {
       return workloads.resolved().byId;
@@ -177,47 +182,144 @@ export function* indexSteps(models: FileModel[], _catalog?: Catalog): Generator<
 
 /**
  * The workloads as the rules see them: Kubernetes mounts resolved to the storage behind them (copies of the
- * models' workloads), `stateful` settled, and the tables built from them (by id, by selector). All of it
- * derives from the models and the shared objects, so it can be released when the server is idle (a fifth of
- * a big workspace's heap) and is built again, the same, at the next question.
+ * models' workloads), `stateful` settled, and the tables built from them (by id, by selector; each built at
+ * its first question). All of it derives from the models and the shared objects, so it can be released when
+ * the server is idle (a seventh of a big workspace's heap) and is built again, the same, when next needed.
  */
 class ResolvedWorkloads {
-  private current:
-    { list: Workload[]; byId: Map<string, ObjectBase>; selectable: SelectorIndex<Workload> } | undefined;
+  private current: Resolved | undefined;
+  /** Files' workloads resolved on their own, while the whole list is released. */
+  private perFile = new Map<string, readonly Workload[]>();
 
   constructor(
     private readonly raw: readonly Workload[],
     private readonly resolver: StorageResolver,
     private readonly objects: ReadonlyMap<string, ObjectBase>,
+    private readonly files: ReadonlyMap<string, FileModel>,
   ) {}
 
-  resolved(): NonNullable<ResolvedWorkloads['current']> {
+  resolved(): Resolved {
     return this.current ?? finish(this.resolveSteps());
   }
 
-  *resolveSteps(): Generator<void, NonNullable<ResolvedWorkloads['current']>, void> {
+  *resolveSteps(): Generator<void, Resolved, void> {
     const list: Workload[] = [];
-    const byId = new Map(this.objects);
-    const selectable = new SelectorIndex<Workload>();
     let step = 0;
     for (const raw of this.raw) {
-      let w = raw.platform === 'kubernetes' ? this.resolver.resolveWorkload(raw) : raw;
-      const stateful = isStateful(w);
-      if (stateful !== w.stateful) w = copyWith(w, { stateful });
-      list.push(w);
-      if (!byId.has(w.id)) byId.set(w.id, w);
-      if (w.platform === 'kubernetes') selectable.add(w.namespace, w.podLabels, w);
+      list.push(this.resolve(raw));
       if (++step % STEP_SIZE === 0) yield;
     }
-    this.current = { list, byId, selectable };
+    this.current = new Resolved(list, this.objects);
+    this.perFile.clear();
     return this.current;
   }
 
-  /** Whether they were resolved. */
+  workloadsIn(file: string): readonly Workload[] {
+    if (this.current) return this.current.workloadsIn(file);
+    let list = this.perFile.get(file);
+    if (!list)
+      this.perFile.set(file, (list = (this.files.get(file)?.workloads ?? []).map((w) => this.resolve(w))));
+    return list;
+  }
+
+  /** Whether anything was resolved. */
   release(): boolean {
-    const had = this.current !== undefined;
+    const had = this.current !== undefined || this.perFile.size > 0;
     this.current = undefined;
+    this.perFile = new Map();
     return had;
+  }
+
+  private resolve(raw: Workload): Workload {
+    const w = raw.platform === 'kubernetes' ? this.resolver.resolveWorkload(raw) : raw;
+    const stateful = isStateful(w);
+    return stateful !== w.stateful ? copyWith(w, { stateful }) : w;
+  }
+}
+
+class Resolved {
+  private bySelector: SelectorIndex<Workload> | undefined;
+  private byFile: Map<string, Workload[]> | undefined;
+  readonly byId: ObjectsById;
+
+  constructor(
+    readonly list: readonly Workload[],
+    objects: ReadonlyMap<string, ObjectBase>,
+  ) {
+    this.byId = new ObjectsById(objects, list);
+  }
+
+  workloadsIn(file: string): readonly Workload[] {
+    if (!this.byFile) {
+      this.byFile = new Map();
+      for (const w of this.list) push(this.byFile, w.file, w);
+    }
+    return this.byFile.get(file) ?? NO_WORKLOADS;
+  }
+
+  get selectable(): SelectorIndex<Workload> {
+    if (!this.bySelector) {
+      this.bySelector = new SelectorIndex<Workload>();
+      for (const w of this.list)
+        if (w.platform === 'kubernetes') this.bySelector.add(w.namespace, w.podLabels, w);
+    }
+    return this.bySelector;
+  }
+}
+
+/**
+ * Every object by id: the manifest objects, then the first (resolved) workload of each other id. The
+ * workloads' table is built at the first question about an id that is not a manifest object's (most
+ * lookups are of the storage behind a mount): building it for every index cost a fifth of its resolution.
+ */
+class ObjectsById implements ReadonlyMap<string, ObjectBase> {
+  private workloadsById: Map<string, Workload> | undefined;
+
+  constructor(
+    private readonly objects: ReadonlyMap<string, ObjectBase>,
+    private readonly workloads: readonly Workload[],
+  ) {}
+
+  get(id: string): ObjectBase | undefined {
+    return this.objects.get(id) ?? this.byWorkload().get(id);
+  }
+
+  has(id: string): boolean {
+    return this.objects.has(id) || this.byWorkload().has(id);
+  }
+
+  get size(): number {
+    return this.objects.size + this.byWorkload().size;
+  }
+
+  forEach(fn: (value: ObjectBase, key: string, map: ReadonlyMap<string, ObjectBase>) => void): void {
+    for (const [k, v] of this) fn(v, k, this);
+  }
+
+  *entries(): MapIterator<[string, ObjectBase]> {
+    yield* this.objects.entries();
+    yield* this.byWorkload().entries();
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<ObjectBase> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ObjectBase]> {
+    return this.entries();
+  }
+
+  private byWorkload(): Map<string, Workload> {
+    if (!this.workloadsById) {
+      this.workloadsById = new Map();
+      for (const w of this.workloads)
+        if (!this.objects.has(w.id) && !this.workloadsById.has(w.id)) this.workloadsById.set(w.id, w);
+    }
+    return this.workloadsById;
   }
 }
 

@@ -31,6 +31,11 @@ export interface WorkspaceIndex {
   files: ReadonlyMap<string, FileModel>;
   /** The workloads, Kubernetes mounts resolved to the storage behind them. */
   workloads: readonly Workload[];
+  /**
+   * The workloads of one file, as in `workloads` (the same objects once those are resolved). After
+   * `releaseResolved`, only that file's are resolved: a hover does not bring back the whole workspace's.
+   */
+  workloadsIn(file: string): readonly Workload[];
   /** Every object (workloads and manifest objects) by id. */
   objectsById: ReadonlyMap<string, ObjectBase>;
   /** Cluster-scoped: by name. Later files do not override earlier ones (first wins, in path order). */

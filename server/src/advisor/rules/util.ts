@@ -52,24 +52,24 @@ export function appReplicates(workload: Workload): boolean {
  * written one service per member: `cassandra-1`, `cassandra-2`). Arbiters and backup services are not
  * members.
  */
-/** Compose workloads grouped by file and document, built once per index (members() runs per workload). */
-const composeByDocument = new WeakMap<WorkspaceIndex, Map<string, Workload[]>>();
+/** A file's compose workloads by document, once per list of the file's workloads (members() runs per workload). */
+const composeByDocument = new WeakMap<readonly Workload[], Map<number, Workload[]>>();
 
 function composeWorkloadsOf(index: WorkspaceIndex, file: string, docIndex: number): Workload[] {
-  let byDoc = composeByDocument.get(index);
+  // The index's workloads, not the file model's: the index may hold resolved copies of the parsed workloads.
+  const inFile = index.workloadsIn(file);
+  let byDoc = composeByDocument.get(inFile);
   if (!byDoc) {
     byDoc = new Map();
-    // index.workloads, not the file model's: the index may hold resolved copies of the parsed workloads.
-    for (const w of index.workloads) {
+    for (const w of inFile) {
       if (w.platform !== 'compose') continue;
-      const key = `${w.docIndex}#${w.file}`;
-      const list = byDoc.get(key);
+      const list = byDoc.get(w.docIndex);
       if (list) list.push(w);
-      else byDoc.set(key, [w]);
+      else byDoc.set(w.docIndex, [w]);
     }
-    composeByDocument.set(index, byDoc);
+    composeByDocument.set(inFile, byDoc);
   }
-  return byDoc.get(`${docIndex}#${file}`) ?? [];
+  return byDoc.get(docIndex) ?? [];
 }
 
 /** Members by engine, per document's compose workloads (members() and the backups are asked per workload). */
