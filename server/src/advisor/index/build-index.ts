@@ -4,7 +4,8 @@
 // FileModels are built once per file version and reused between index builds, so the index never
 // mutates them: workloads whose mounts need resolving (Kubernetes claims) are shallow-copied with resolved
 // mounts, which share the storage profile of the object behind them (profiles are read-only once parsed).
-// Rebuilding the index from the same FileModels always gives the same result.
+// Rebuilding the index from the same FileModels always gives the same result, and so does resolving the
+// workloads again after an idle server released them (`ResolvedWorkloads`).
 import type { Catalog } from '../catalog/catalog.js';
 import type {
   ComposeVolumeObject,
@@ -270,7 +271,7 @@ class Resolved {
 /**
  * Every object by id: the manifest objects, then the first (resolved) workload of each other id. The
  * workloads' table is built at the first question about an id that is not a manifest object's (most
- * lookups are of the storage behind a mount): building it for every index cost a fifth of its resolution.
+ * lookups are of the storage behind a mount): building it for every index cost a quarter of its resolution.
  */
 class ObjectsById implements ReadonlyMap<string, ObjectBase> {
   private workloadsById: Map<string, Workload> | undefined;
