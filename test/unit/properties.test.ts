@@ -10,6 +10,7 @@ import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
 import { buildIndex } from '../../server/src/advisor/index/build-index.js';
 import type { Finding } from '../../server/src/advisor/model/model.js';
 import { parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import { parse, stringify } from 'yaml';
 import { summarize, renderMarkdown } from '../../server/src/advisor/summary.js';
 import {
   CANONICAL_LAYOUT,
@@ -340,6 +341,61 @@ describe('properties: findings are invariant under semantics-preserving rewrites
         );
       }),
       runs(60),
+    );
+  });
+});
+
+// Compose `extends` is read as compose merges it: a service split into a base holding some of its settings
+// (its image stays, so the base runs no engine and joins no cluster) and the service extending that base
+// gets the same findings as the service written whole. Maps (`deploy`) are split key by key and the
+// volume list into a head it keeps and a tail the base holds, which the merge puts back in order.
+describe('properties: compose `extends`', () => {
+  it('a service split into a base it extends keeps its findings', () => {
+    fc.assert(
+      fc.property(
+        workspaceArb.filter((ws) => ws.compose !== undefined),
+        fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+        (ws, coins) => {
+          const { files } = renderWorkspace({ compose: ws.compose }, PLAIN_STYLE);
+          const [path, text] = Object.entries(files)[0]!;
+          const whole = parse(text) as { services: Record<string, Record<string, unknown>> };
+          let coin = 0;
+          const flip = () => coins[coin++ % coins.length]!;
+          const services: Record<string, Record<string, unknown>> = {};
+          for (const [name, svc] of Object.entries(whole.services)) {
+            const base: Record<string, unknown> = {};
+            const own: Record<string, unknown> = { extends: `${name}-base` };
+            for (const [key, value] of Object.entries(svc)) {
+              if (key === 'image') own[key] = value;
+              else if (key === 'deploy' && value && typeof value === 'object') {
+                for (const [k, v] of Object.entries(value)) {
+                  const side = flip() ? base : own;
+                  ((side.deploy ??= {}) as Record<string, unknown>)[k] = v;
+                }
+              } else if (key === 'volumes' && Array.isArray(value)) {
+                let kept = 1;
+                while (kept < value.length && !flip()) kept++;
+                own.volumes = value.slice(0, kept);
+                if (kept < value.length) base.volumes = value.slice(kept);
+              } else (flip() ? base : own)[key] = value;
+            }
+            services[`${name}-base`] = base;
+            services[name] = own;
+          }
+          const split = stringify({ ...whole, services });
+          const ofService = (source: string) => {
+            const found = run({ [path]: source }).findings;
+            return Object.keys(whole.services).map((name) =>
+              found
+                .filter((f) => f.workload === `service/${name}`)
+                .map((f) => `${f.rule} ${f.severity} ${f.message}`)
+                .sort(),
+            );
+          };
+          assert.deepEqual(ofService(split), ofService(stringify(whole)), `${split}\n---\n${text}`);
+        },
+      ),
+      runs(100),
     );
   });
 });
