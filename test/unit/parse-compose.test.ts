@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
 import { parseFile } from '../../server/src/advisor/parse/parse-file.js';
+import { mountFromShortSyntax } from '../../server/src/advisor/parse/compose-volume-syntax.js';
 import {
   hostPortsFromShortSyntax,
   isStackFileName,
-  mountFromShortSyntax,
   parseDurationSeconds,
   parseIgnoreValue,
   targetLooksLikeFile,

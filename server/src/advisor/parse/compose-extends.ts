@@ -12,7 +12,7 @@
 // extending service's own map: quick fixes edit what its author wrote.
 import { isMap, isScalar, isSeq, Pair, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { deref, get, keyOf, pairsOf, str } from '../yaml/nodes.js';
-import { mountFromShortSyntax } from './compose.js';
+import { mountFromShortSyntax } from './compose-volume-syntax.js';
 
 /** Keys whose later value replaces the earlier one whole (shell commands). */
 const REPLACED = new Set(['command', 'entrypoint']);
