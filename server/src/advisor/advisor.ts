@@ -166,9 +166,9 @@ export class Advisor {
    * server. The next question that needs them resolves them again.
    */
   releaseResolved(): void {
+    // Often one index: its second release finds nothing to let go and is not counted.
     if (this.cachedIndex?.releaseResolved()) this.stats.resolvedReleases++;
-    if (this.lastIndex !== this.cachedIndex && this.lastIndex?.releaseResolved())
-      this.stats.resolvedReleases++;
+    if (this.lastIndex?.releaseResolved()) this.stats.resolvedReleases++;
   }
 
   /**

@@ -653,7 +653,6 @@ export class LanguageService {
     return { ...this.counts(), scanned: this.advisor.paths().length };
   }
 
-  /** Work pending or under way between messages: a pass scheduled or running, texts not yet applied. */
   /**
    * Gives back what the service keeps only to answer faster (the index's resolved workloads): called when
    * the server is idle, before its heap is compacted. Nothing is lost: the next question rebuilds it.
@@ -662,6 +661,7 @@ export class LanguageService {
     this.advisor.releaseResolved();
   }
 
+  /** Work pending or under way between messages: a pass scheduled or running, texts not yet applied. */
   busy(): boolean {
     return this.running !== undefined || this.timer !== undefined || this.pending.size > 0;
   }

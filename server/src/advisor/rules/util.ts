@@ -46,12 +46,6 @@ export function appReplicates(workload: Workload): boolean {
   return e.replication === 'app' || (e.replication === 'optional' && e.replicationEnabled);
 }
 
-/**
- * The members of the engine cluster the workload belongs to, in document order. Kubernetes: the
- * workload itself. Compose: every stateful service of the same file running the same engine (clusters
- * written one service per member: `cassandra-1`, `cassandra-2`). Arbiters and backup services are not
- * members.
- */
 /** A file's compose workloads by document, once per list of the file's workloads (members() runs per workload). */
 const composeByDocument = new WeakMap<readonly Workload[], Map<number, Workload[]>>();
 
@@ -76,6 +70,12 @@ function composeWorkloadsOf(index: WorkspaceIndex, file: string, docIndex: numbe
 const membersByDocument = new WeakMap<Workload[], Map<string, { list: Workload[]; set: Set<Workload> }>>();
 const backupsByDocument = new WeakMap<Workload[], Workload[]>();
 
+/**
+ * The members of the engine cluster the workload belongs to, in document order. Kubernetes: the
+ * workload itself. Compose: every stateful service of the same file running the same engine (clusters
+ * written one service per member: `cassandra-1`, `cassandra-2`). Arbiters and backup services are not
+ * members.
+ */
 export function members(index: WorkspaceIndex, workload: Workload): Workload[] {
   if (workload.platform !== 'compose' || !workload.engine) return [workload];
   const engineId = workload.engine.id;
