@@ -1,6 +1,7 @@
-// `stateful-ha lint` parsing a large workspace in worker threads: the output (stdout, stderr, exit code) must
-// be byte for byte that of the in-process parse (STATEFUL_HA_WORKERS=0), bad input included, the workers must
-// really be used, and a worker that dies must not lose its files.
+// `stateful-ha lint` parsing a large workspace in worker threads, in both pool modes (workers building the
+// models, or only reading and tokenizing the files): the output (stdout, stderr, exit code) must be byte for
+// byte that of the in-process parse (STATEFUL_HA_WORKERS=0), bad input included, the workers must really be
+// used, and a worker that dies must not lose its files.
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -120,10 +121,12 @@ function lint(args: string[], env: Record<string, string> = {}): CliRun {
 }
 
 const withoutDebug = (stderr: string): string => stderr.replace(/^debug: .*\n/gm, '');
-/** A pool of two workers, whatever the cores (by default a machine with under 3 has none). */
-const POOL = { STATEFUL_HA_WORKERS: '2' };
+const MODES = ['models', 'events'] as const;
+/** A pool of two workers in the given mode, whatever the cores. */
+const pool = (mode: (typeof MODES)[number]) => ({ STATEFUL_HA_WORKERS: '2', STATEFUL_HA_POOL_MODE: mode });
 
 function poolLine(stderr: string): {
+  mode: string;
   workers: number;
   files: number;
   inWorkers: number;
@@ -131,11 +134,11 @@ function poolLine(stderr: string): {
   rest: string;
 } {
   const m =
-    /^debug: parse pool: (\d+) workers, (\d+) files: (\d+) parsed in workers, (\d+) in the main thread(.*)$/m.exec(
+    /^debug: parse pool \((\w+)\): (\d+) workers, (\d+) files: (\d+) read in workers, (\d+) in the main thread(.*)$/m.exec(
       stderr,
     );
   assert.ok(m, `no parse pool line in stderr:\n${stderr}`);
-  return { workers: +m[1]!, files: +m[2]!, inWorkers: +m[3]!, here: +m[4]!, rest: m[5]! };
+  return { mode: m[1]!, workers: +m[2]!, files: +m[3]!, inWorkers: +m[4]!, here: +m[5]!, rest: m[6]! };
 }
 
 describe('lint: parse workers', () => {
@@ -160,58 +163,68 @@ describe('lint: parse workers', () => {
     assert.ok(out.findings.some((f) => f.rule === 'disruption-budget-blocks-drain'));
   });
 
-  it('JSON: the pool gives the same stdout, stderr and exit code', () => {
-    const pooled = lint(['--format', 'json', 'ws'], POOL);
-    assert.equal(pooled.code, inProcess.code);
-    assert.equal(pooled.stderr, inProcess.stderr);
-    assert.equal(pooled.stdout, inProcess.stdout);
-  });
+  for (const mode of MODES) {
+    describe(`mode ${mode}`, () => {
+      it('JSON: the pool gives the same stdout, stderr and exit code', () => {
+        const pooled = lint(['--format', 'json', 'ws'], pool(mode));
+        assert.equal(pooled.code, inProcess.code);
+        assert.equal(pooled.stderr, inProcess.stderr);
+        assert.equal(pooled.stdout, inProcess.stdout);
+      });
 
-  it('text: the pool gives the same stdout, stderr and exit code', () => {
-    const here = lint(['ws', 'ws/k8s/db-1.yaml'], { STATEFUL_HA_WORKERS: '0' });
-    const pooled = lint(['ws', 'ws/k8s/db-1.yaml'], POOL);
-    assert.equal(pooled.code, here.code);
-    assert.equal(pooled.stderr, here.stderr);
-    assert.equal(pooled.stdout, here.stdout);
-  });
+      it('text: the pool gives the same stdout, stderr and exit code', () => {
+        const here = lint(['ws', 'ws/k8s/db-1.yaml'], { STATEFUL_HA_WORKERS: '0' });
+        const pooled = lint(['ws', 'ws/k8s/db-1.yaml'], pool(mode));
+        assert.equal(pooled.code, here.code);
+        assert.equal(pooled.stderr, here.stderr);
+        assert.equal(pooled.stdout, here.stdout);
+      });
 
-  it('the workers really parse the files', () => {
-    const pooled = lint(['--format', 'json', 'ws'], { ...POOL, STATEFUL_HA_DEBUG: '1' });
-    const pool = poolLine(pooled.stderr);
-    assert.ok(pool.workers >= 2, pooled.stderr);
-    assert.ok(pool.files > 2 * FILES);
-    assert.equal(pool.inWorkers, pool.files);
-    assert.equal(pool.here, 0);
-    assert.equal(pool.rest, '');
-    assert.equal(withoutDebug(pooled.stderr), inProcess.stderr);
-    assert.equal(pooled.stdout, inProcess.stdout);
-  });
+      it('the workers really read the files', () => {
+        const pooled = lint(['--format', 'json', 'ws'], { ...pool(mode), STATEFUL_HA_DEBUG: '1' });
+        const line = poolLine(pooled.stderr);
+        assert.equal(line.mode, mode);
+        assert.equal(line.workers, 2, pooled.stderr);
+        assert.ok(line.files > 2 * FILES);
+        assert.equal(line.inWorkers, line.files);
+        assert.equal(line.here, 0);
+        assert.equal(line.rest, '');
+        assert.equal(withoutDebug(pooled.stderr), inProcess.stderr);
+        assert.equal(pooled.stdout, inProcess.stdout);
+      });
 
-  it('default settings: a worker per core but one (up to 4) from 3 cores; under 3, none', () => {
+      it('a worker that dies: its files are done in the main thread, the output is the same', () => {
+        const pooled = lint(['--format', 'json', 'ws'], {
+          ...pool(mode),
+          STATEFUL_HA_DEBUG: '1',
+          STATEFUL_HA_TEST_WORKER_CRASH: 'app-100/',
+        });
+        const line = poolLine(pooled.stderr);
+        assert.equal(line.workers, 2);
+        assert.ok(line.here > 0, pooled.stderr);
+        assert.equal(line.inWorkers + line.here, line.files);
+        assert.match(line.rest, /parse worker exited \(code 70\)/);
+        assert.equal(pooled.code, inProcess.code);
+        assert.equal(withoutDebug(pooled.stderr), inProcess.stderr);
+        assert.equal(pooled.stdout, inProcess.stdout);
+      });
+    });
+  }
+
+  it('default settings: from 3 cores, model workers (one per core but one, up to 4); on 2, none this small', () => {
     const run = lint(['--format', 'json', 'ws'], { STATEFUL_HA_DEBUG: '1' });
     const cores = availableParallelism();
     if (cores < 3) {
+      // A tokenizing worker needs 2,000 files or 10 MB (test/unit/pool-plan.test.ts).
       assert.match(run.stderr, /^debug: parse pool: not used, \d+ files parsed in the main thread$/m);
     } else {
-      assert.equal(poolLine(run.stderr).workers, Math.min(cores - 1, 4));
+      const line = poolLine(run.stderr);
+      assert.deepEqual(
+        { mode: line.mode, workers: line.workers },
+        { mode: 'models', workers: Math.min(cores - 1, 4) },
+      );
     }
     assert.equal(run.stdout, inProcess.stdout);
-  });
-
-  it('a worker that dies: its files are parsed in the main thread, the output is the same', () => {
-    const pooled = lint(['--format', 'json', 'ws'], {
-      STATEFUL_HA_DEBUG: '1',
-      STATEFUL_HA_WORKERS: '2',
-      STATEFUL_HA_TEST_WORKER_CRASH: 'app-100/',
-    });
-    const pool = poolLine(pooled.stderr);
-    assert.equal(pool.workers, 2);
-    assert.ok(pool.here > 0, pooled.stderr);
-    assert.equal(pool.inWorkers + pool.here, pool.files);
-    assert.match(pool.rest, /parse worker exited \(code 70\)/);
-    assert.equal(pooled.code, inProcess.code);
-    assert.equal(withoutDebug(pooled.stderr), inProcess.stderr);
-    assert.equal(pooled.stdout, inProcess.stdout);
   });
 
   it('below the threshold, and for SARIF (quick fixes need the YAML trees), no pool', () => {

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { Catalog } from '../../server/src/advisor/catalog/catalog.js';
-import { parseFast } from '../../server/src/advisor/parse/fast-yaml.js';
+import { EVENT_SCALAR, getScalarValue, parseEvents, type ScalarEvent } from 'js-yaml';
+import { EVENT_WIDTH, PackedEvents, packEvents } from '../../server/src/advisor/parse/event-codec.js';
+import { parseFast, tokenizeFast } from '../../server/src/advisor/parse/fast-yaml.js';
 import { parseFile, releaseTrees } from '../../server/src/advisor/parse/parse-file.js';
 import { mutate, mutationArb, renderWorkspace, styleArb, workspaceArb } from './arbitraries.js';
 import { FIXTURES, yamlFiles } from './helpers.js';
@@ -120,5 +122,41 @@ describe('fast YAML path', () => {
     assert.deepEqual(doc.toJS(), { a: [1, { b: 'two' }], c: ['x', { y: null }] });
     assert.equal(String(doc), String(parseDocument(text)));
     assert.deepEqual(root.clone().toJSON(), parseDocument(text).contents!.toJSON());
+  });
+
+  test('packed events: every event kept, scalars give the same values; anchors, tags, aliases, directives refused', () => {
+    const texts = [
+      "a: 'it''s'\nb: \"\\u00e9\\n\\\"x\"\nc: |\n  one\n  two\nd: >-\n  folded\n  text\n\ne: |+\n  kept\n\n",
+      'a:\nb: [1, {c: d}]\nf: plain\n  continued\n---\n- x\n-\n',
+    ];
+    for (const text of texts) {
+      const events = parseEvents(text, {});
+      const packed = packEvents(events);
+      assert.ok(packed, JSON.stringify(text));
+      assert.equal(packed.length, events.length * EVENT_WIDTH);
+      const reader = new PackedEvents(packed);
+      let scalars = 0;
+      events.forEach((e, k) => {
+        const at = k * EVENT_WIDTH;
+        assert.equal(reader.type(at), e.type);
+        if (e.type !== EVENT_SCALAR) return;
+        scalars++;
+        const unpacked = reader.scalarAt(at);
+        for (const key of ['valueStart', 'valueEnd', 'style', 'chomping', 'indent', 'fast'] as const)
+          assert.equal(unpacked[key], (e as ScalarEvent)[key], `${key} of scalar ${k}`);
+        assert.equal(getScalarValue(text, unpacked), getScalarValue(text, e));
+      });
+      assert.ok(scalars > 8);
+      // What a worker hands over: the fast path builds the same documents from it.
+      assert.equal(String(parseFast(text, tokenizeFast(text))), String(parseFast(text)));
+    }
+    const refused = [
+      'a: &x 1\nb: *x\n',
+      'a: !!str 1\n',
+      '- !custom [1]\n',
+      '%YAML 1.2\n---\na: 1\n',
+      'a: 1\n...\n',
+    ];
+    for (const text of refused) assert.equal(packEvents(parseEvents(text, {})), undefined, text);
   });
 });

@@ -99,15 +99,16 @@ export class Advisor {
   /**
    * Adds or updates a file. Returns false when the text is unchanged (nothing re-parsed) — except that a
    * file whose trees were released is parsed again once they are to be kept (a closed file opened).
+   * `events`: the text's packed parse events, read ahead in a CLI worker (used when the trees are not kept).
    */
-  setFile(path: string, text: string): boolean {
+  setFile(path: string, text: string, events?: Int32Array): boolean {
     const existing = this.models.get(path);
     if (existing?.source?.text === text) {
       const keep = this.keepTrees(path);
       if (!keep && !existing.source.treesReleased) this.release(existing);
       if (!keep || !existing.source.treesReleased) return false;
     }
-    this.models.set(path, this.parse(path, text));
+    this.models.set(path, this.parse(path, text, events));
     this.cachedIndex = undefined;
     return true;
   }
@@ -246,7 +247,7 @@ export class Advisor {
     source.treesReleased = false;
   }
 
-  private parse(path: string, text: string): FileModel {
+  private parse(path: string, text: string, events?: Int32Array): FileModel {
     this.stats.parses++;
     let cache: DocumentCache | undefined;
     if (this.incremental(path)) {
@@ -254,7 +255,12 @@ export class Advisor {
       if (!cache) this.caches.set(path, (cache = new DocumentCache()));
     } else this.caches.delete(path);
     const keep = this.keepTrees(path);
-    const model = parseFile(path, text, this.catalog, { cache, stats: this.stats, fast: !keep && !cache });
+    const model = parseFile(path, text, this.catalog, {
+      cache,
+      stats: this.stats,
+      fast: !keep && !cache,
+      events: keep || cache ? undefined : events,
+    });
     if (!keep) this.release(model);
     return model;
   }

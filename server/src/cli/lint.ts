@@ -12,7 +12,7 @@ import { RULES } from '../advisor/rules/index.js';
 import { describeFsError, discover, type DiscoveredFile } from './discover.js';
 import { parseInput, readInput } from './parse-input.js';
 import { parseInPool, poolAvailable } from './parse-pool.js';
-import { BUILD_ID, type ParseWorkerData } from './parse-protocol.js';
+import { BUILD_ID, type ParseWorkerData, type PoolMode } from './parse-protocol.js';
 
 /** A problem with the input (unreadable file, YAML syntax error, bad config): exit code 2. */
 export interface InputProblem {
@@ -143,26 +143,31 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     problems.push({ file: f.display, line: 0, column: 0, message });
   };
 
-  // Without trees to keep, the files can be read and parsed in worker threads: their models, plain data,
-  // are added here in discovery order, as the loop below would (the same output, byte for byte).
-  const workers = fixes ? 0 : poolSize(files);
-  if (workers > 0) {
+  // Without trees to keep, the files can be read (and parsed) in worker threads: their models are added
+  // here in discovery order, as the loop below would (the same output, byte for byte).
+  const pool = fixes || !poolAvailable() ? undefined : poolPlan(files, availableParallelism());
+  if (pool) {
     const stats = await parseInPool(
       files,
       {
-        workers,
-        workerData: { buildId: BUILD_ID, maxBytes, config: configSource },
-        parseHere: (f) => parseInput(f, config.catalog, maxBytes),
+        workers: pool.workers,
+        workerData: { buildId: BUILD_ID, mode: pool.mode, maxBytes, config: configSource },
+        // A tokenizing worker's replies are small and quick to make: posted further ahead, they are there when
+        // the main thread, the slower side, asks for the next file.
+        batchesInFlight: pool.mode === 'events' ? 8 : 2,
+        parseHere: (f) =>
+          pool.mode === 'events' ? readInput(f.path, maxBytes) : parseInput(f, config.catalog, maxBytes),
       },
       (i, result) => {
         const f = files[i]!;
         if ('problem' in result) return unreadable(f, result.problem);
-        advisor.setModel(result.model);
-        take(f, result.model);
+        if ('model' in result) advisor.setModel(result.model);
+        else advisor.setFile(f.display, result.text, result.events);
+        take(f, advisor.model(f.display)!);
       },
     );
     debug(
-      `parse pool: ${stats.workers} workers, ${files.length} files: ${stats.inWorkers} parsed in workers, ${stats.here} in the main thread${stats.failures.map((m) => `; ${m}`).join('')}`,
+      `parse pool (${pool.mode}): ${stats.workers} workers, ${files.length} files: ${stats.inWorkers} read in workers, ${stats.here} in the main thread${stats.failures.map((m) => `; ${m}`).join('')}`,
     );
   } else {
     if (!fixes) debug(`parse pool: not used, ${files.length} files parsed in the main thread`);
@@ -186,39 +191,60 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
 }
 
 /**
- * Below this many files (and bytes), the workers cost more than they save: each one starts in ~0.05 s and
- * parses its first files ~3x slower (cold code). Measured on 2 cores with 2 workers, before pools needed 3
- * cores (median wall, 3 runs, in-process vs pool): 200 files (1.1 MB) 1.90 vs 2.01 s, 300 (1.7 MB) 2.52 vs
- * 2.73 s, 400 (2.2 MB) 3.49 vs 2.91 s.
+ * Below this many files (and bytes), model workers cost more than they save: each starts in ~0.05 s and
+ * parses its first files ~3x slower (cold code). Measured on 2 cores with 2 model workers (median wall, 3
+ * runs, in-process vs pool): 200 files (1.1 MB) 1.90 vs 2.01 s, 300 (1.7 MB) 2.52 vs 2.73 s, 400 (2.2 MB)
+ * 3.49 vs 2.91 s.
  */
-const MIN_POOL_FILES = 300;
-const MIN_POOL_BYTES = 2 * 1024 * 1024;
+const MIN_MODEL_POOL = { files: 300, bytes: 2 * 1024 * 1024 };
+/**
+ * The same for a tokenizing worker, which saves the main thread less per file. Parts of the benchmark's
+ * workspace on 2 cores (3 runs each, in-process vs one worker): 800 files (4.5 MB) 1.88–1.98 vs
+ * 1.87–2.03 s, 1,500 (8.4 MB) 2.80–2.96 vs 2.71–3.02 s, 2,500 (14 MB) 4.04–4.49 vs 3.68–4.27 s.
+ */
+const MIN_EVENTS_POOL = { files: 2_000, bytes: 10 * 1024 * 1024 };
 const MAX_POOL_WORKERS = 4;
 /**
- * The fewest cores for a pool. On 2 cores the main thread alone is now faster (once parsing stopped
- * pretenuring its garbage): 5,000 files, 6 interleaved runs, median wall 6.32 s in-process vs 6.56 s with
- * one worker and 6.90 s with two, CPU 8.1 vs 10.7 and 11.4 s; 800 files 1.18 vs 1.46 s with two. The
- * workers, the main thread (it decodes their models and runs the rules) and three isolates' GC threads
- * share the two cores. With a core for each worker and one for the main thread, parsing (55% of a lint)
- * runs in parallel.
+ * From this many cores the workers build the models, one worker per core but the main thread's. Below, on
+ * 2 cores, one worker only reads and tokenizes (mode `events`, parse-protocol.ts): models built in workers
+ * cost the main thread most of their price again to decode, and the workers, the main thread and their GC
+ * threads then share two cores (5,000 files, 6 interleaved runs, median wall: in-process 6.32 s, one model
+ * worker 6.56 s, two 6.90 s).
  */
-const MIN_POOL_CORES = 3;
+const MIN_MODEL_POOL_CORES = 3;
+
+export interface PoolPlan {
+  workers: number;
+  mode: PoolMode;
+}
 
 /**
- * How many parse workers to start for these files: none for a small workspace or under 3 cores, else one
- * per core but the main thread's, up to 4. `STATEFUL_HA_WORKERS=N` overrides (0: parse in the main thread;
- * for tests and timing).
+ * The parse workers for these files: none for a small workspace or on one core; one tokenizing worker on two
+ * cores; else model workers, one per core but the main thread's, up to 4. `STATEFUL_HA_WORKERS=N` and
+ * `STATEFUL_HA_POOL_MODE=models|events` override (N = 0: all in the main thread; for tests and timing).
  */
-function poolSize(files: DiscoveredFile[]): number {
-  if (files.length === 0 || !poolAvailable()) return 0;
-  const forced = process.env.STATEFUL_HA_WORKERS;
+export function poolPlan(
+  files: readonly { path: string }[],
+  cores: number,
+  env: Record<string, string | undefined> = process.env,
+): PoolPlan | undefined {
+  if (files.length === 0) return undefined;
+  const forcedMode = env.STATEFUL_HA_POOL_MODE;
+  const mode: PoolMode =
+    forcedMode === 'events' || forcedMode === 'models'
+      ? forcedMode
+      : cores >= MIN_MODEL_POOL_CORES
+        ? 'models'
+        : 'events';
+  const forced = env.STATEFUL_HA_WORKERS;
   if (forced !== undefined && forced !== '') {
     const n = Number(forced);
-    if (Number.isInteger(n) && n >= 0) return Math.min(n, files.length);
+    if (Number.isInteger(n) && n >= 0)
+      return n === 0 ? undefined : { workers: Math.min(n, files.length), mode };
   }
-  const cores = availableParallelism();
-  if (cores < MIN_POOL_CORES) return 0;
-  if (files.length < MIN_POOL_FILES) {
+  if (cores < 2) return undefined;
+  const min = mode === 'events' ? MIN_EVENTS_POOL : MIN_MODEL_POOL;
+  if (files.length < min.files) {
     let bytes = 0;
     for (const f of files) {
       try {
@@ -226,11 +252,11 @@ function poolSize(files: DiscoveredFile[]): number {
       } catch {
         // reported when read
       }
-      if (bytes >= MIN_POOL_BYTES) break;
+      if (bytes >= min.bytes) break;
     }
-    if (bytes < MIN_POOL_BYTES) return 0;
+    if (bytes < min.bytes) return undefined;
   }
-  return Math.min(cores - 1, MAX_POOL_WORKERS);
+  return { workers: mode === 'events' ? 1 : Math.min(cores - 1, MAX_POOL_WORKERS), mode };
 }
 
 function debug(message: string): void {

@@ -1,13 +1,15 @@
 // Parsing the files of `stateful-ha lint` in worker threads: YAML parsing and model building are per file and
 // independent, and take ~80 % of a large lint; the index and the rules need the whole workspace and run in
-// the main thread afterwards. Files are sent to the workers in contiguous batches, in discovery order, and
-// their results are handed to `consume` in that same order, as soon as they arrive, so the workspace is built
-// exactly as by the in-process loop. A batch a worker could not do (it crashed, or a model could not be
-// posted) is read and parsed in this thread instead: no file is lost, the output stays the same.
+// the main thread afterwards. By the pool's mode (parse-protocol.ts) the workers build the models, or only
+// read and tokenize the files for the main thread to build them. Files are sent to the workers in contiguous
+// batches, in discovery order, and their results are handed to `consume` in that same order, as soon as they
+// arrive, so the workspace is built exactly as by the in-process loop. A batch a worker could not do (it
+// crashed, or a model could not be posted) is done in this thread instead: no file is lost, the output stays
+// the same.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fromWire, type ParsedInput } from './parse-input.js';
+import { fromWire, type ParsedInput, type ReadAhead, type WireInput } from './parse-input.js';
 import type { BatchReply, BatchRequest, ParseWorkerData } from './parse-protocol.js';
 
 /** The worker bundle, beside the CLI bundle (dist/parse-worker.js). */
@@ -18,11 +20,16 @@ const BATCHES_IN_FLIGHT = 2;
 /** Largest batch: fewer messages per file, and a worker's last batch does not leave the others idle long. */
 const MAX_BATCH_FILES = 32;
 
+/** What the pool hands over for a file: its model (mode `models`), its text and events (`events`), or a problem. */
+export type PoolResult = ParsedInput | ReadAhead;
+
 export interface PoolOptions {
   workers: number;
   workerData: ParseWorkerData;
-  /** Reads and parses a file in this thread, as a worker would: for the batches of a worker that failed. */
-  parseHere: (file: PoolFile) => ParsedInput;
+  /** Does in this thread what a worker would have done with a file: for the batches of a worker that failed. */
+  parseHere: (file: PoolFile) => PoolResult;
+  /** Batches per worker posted ahead (default 2). */
+  batchesInFlight?: number;
 }
 
 export interface PoolFile {
@@ -58,11 +65,11 @@ interface Batch {
 export function parseInPool(
   files: readonly PoolFile[],
   options: PoolOptions,
-  consume: (index: number, result: ParsedInput) => void,
+  consume: (index: number, result: PoolResult) => void,
 ): Promise<PoolStats> {
   return new Promise((resolve, reject) => {
     const n = files.length;
-    const results = new Array<ParsedInput | undefined>(n);
+    const results = new Array<PoolResult | undefined>(n);
     const stats: PoolStats = { workers: 0, inWorkers: 0, here: 0, failures: [] };
     const batches = new Map<number, Batch>();
     const workers = new Set<Worker>();
@@ -97,7 +104,7 @@ export function parseInPool(
     const feed = (worker: Worker): void => {
       let inFlight = 0;
       for (const b of batches.values()) if (b.worker === worker) inFlight++;
-      while (inFlight < BATCHES_IN_FLIGHT && sent < n) {
+      while (inFlight < (options.batchesInFlight ?? BATCHES_IN_FLIGHT) && sent < n) {
         // Smaller batches towards the end, so that the workers finish together.
         const size = Math.min(MAX_BATCH_FILES, Math.ceil((n - sent) / (workers.size * 4)));
         const batch: Batch = { start: sent, end: Math.min(n, sent + Math.max(1, size)), worker };
@@ -152,7 +159,11 @@ export function parseInPool(
         stats.failures.push(reply.error);
         parseHere(batch.start, batch.end);
       } else {
-        for (let k = 0; k < reply.results.length; k++) results[batch.start + k] = fromWire(reply.results[k]!);
+        const events = options.workerData.mode === 'events';
+        for (let k = 0; k < reply.results.length; k++) {
+          const result = reply.results[k]!;
+          results[batch.start + k] = events ? (result as ReadAhead) : fromWire(result as WireInput);
+        }
         stats.inWorkers += reply.results.length;
       }
       if (workers.has(worker)) feed(worker);
@@ -177,11 +188,12 @@ export function parseInPool(
       worker.on('messageerror', (e) => lose(worker, `parse worker message failed: ${e.message}`));
       worker.on('exit', (code) => lose(worker, `parse worker exited (code ${code})`));
     }
-    for (const w of workers) feed(w);
     if (workers.size === 0) {
       sent = n;
       parseHere(0, n);
       drain();
+      return;
     }
+    for (const w of workers) feed(w);
   });
 }

@@ -1,9 +1,10 @@
 // Entry point of a `stateful-ha lint` parse worker (bundled on its own as dist/parse-worker.js, started by
-// parse-pool.ts): reads and parses the batches of files it is sent and posts their released models back.
-// The catalog is rebuilt here from the same configuration text, so the models are those of the main thread.
+// parse-pool.ts): reads the batches of files it is sent and posts back, by the pool's mode, their released
+// models or their texts and packed parse events (parse-protocol.ts). The catalog is rebuilt here from the
+// same configuration text, so the models are those of the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultConfig, loadConfig } from '../advisor/config/config.js';
-import { parseInput, toWire } from './parse-input.js';
+import { parseInput, readAhead, toWire } from './parse-input.js';
 import { BUILD_ID, type BatchReply, type BatchRequest, type ParseWorkerData } from './parse-protocol.js';
 
 if (parentPort) {
@@ -21,8 +22,17 @@ if (parentPort) {
   port.on('message', (request: BatchRequest) => {
     if (crashOn && request.files.some((f) => f.display.includes(crashOn))) process.exit(70);
     try {
-      const results = request.files.map((file) => toWire(parseInput(file, catalog, data.maxBytes)));
-      port.postMessage({ id: request.id, results } satisfies BatchReply); // throws if a model cannot be cloned
+      if (data.mode === 'events') {
+        const results = request.files.map((file) => readAhead(file, data.maxBytes));
+        // The event buffers move to the main thread (no copy); the texts are copied, as strings are.
+        const buffers = results.flatMap((r) =>
+          'events' in r && r.events ? [r.events.buffer as ArrayBuffer] : [],
+        );
+        port.postMessage({ id: request.id, results } satisfies BatchReply, buffers);
+      } else {
+        const results = request.files.map((file) => toWire(parseInput(file, catalog, data.maxBytes)));
+        port.postMessage({ id: request.id, results } satisfies BatchReply); // throws if a model cannot be cloned
+      }
     } catch (e) {
       port.postMessage({
         id: request.id,

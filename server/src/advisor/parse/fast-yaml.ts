@@ -13,7 +13,6 @@
 // in flow sequences.
 import {
   COLLECTION_STYLE_FLOW,
-  EVENT_ALIAS,
   EVENT_DOCUMENT,
   EVENT_MAPPING,
   EVENT_POP,
@@ -25,10 +24,9 @@ import {
   SCALAR_STYLE_SINGLE_QUOTED,
   getScalarValue,
   parseEvents,
-  type Event,
-  type ScalarEvent,
 } from 'js-yaml';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node, type ScalarTag } from 'yaml';
+import { EVENT_WIDTH, PackedEvents, packEvents } from './event-codec.js';
 
 /** V8's shortest sliced string (`SlicedString::kMinLength`): shorter substrings are copies already. */
 const SLICE_MIN_LENGTH = 13;
@@ -80,20 +78,27 @@ const plainTags = (referenceDocument.schema.tags as ScalarTag[]).filter(
 const docOptions = referenceDocument.options;
 
 /**
- * The documents of `text` as the `yaml` parser composes them (`uniqueKeys: false`), or undefined when the
- * text needs the `yaml` parser itself.
+ * The text's parse events packed (`event-codec.ts`), or undefined when the text needs the `yaml` parser:
+ * a syntax error, or events outside the fast path's subset.
  */
-export function parseFast(text: string): Document.Parsed[] | undefined {
+export function tokenizeFast(text: string): Int32Array | undefined {
   // Directives (`%YAML`, `%TAG`) change how documents read; `...` ends one. Both are rare: full parser.
   if (/^(?:%|\.\.\.(?:[ \t\r\n]|$))/m.test(text)) return undefined;
-  let events: Event[];
   try {
-    events = parseEvents(text, {});
+    return packEvents(parseEvents(text, {}));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The documents of `text` as the `yaml` parser composes them (`uniqueKeys: false`), or undefined when the
+ * text needs the `yaml` parser itself. `packed`: the text's events from `tokenizeFast`, when read already.
+ */
+export function parseFast(text: string, packed = tokenizeFast(text)): Document.Parsed[] | undefined {
+  if (packed === undefined) return undefined;
   try {
-    return new Builder(text, events).documents();
+    return new Builder(text, new PackedEvents(packed)).documents();
   } catch {
     // NotFast, or anything unforeseen (a stack overflow on deep nesting): the `yaml` parser decides.
     return undefined;
@@ -112,7 +117,7 @@ class Builder {
 
   constructor(
     private readonly text: string,
-    private readonly events: Event[],
+    private readonly events: PackedEvents,
   ) {
     const re = /^---(?=[ \t\r\n]|$)/gm;
     let m: RegExpExecArray | null;
@@ -122,13 +127,14 @@ class Builder {
   documents(): Document.Parsed[] {
     const docs: Document.Parsed[] = [];
     const events = this.events;
-    while (this.i < events.length) {
-      const e = events[this.i++]!;
-      if (e.type !== EVENT_DOCUMENT) throw new NotFast();
-      if (e.explicitEnd || e.directives.length > 0) throw new NotFast();
-      const marker = e.explicitStart ? this.takeMarker() : undefined;
+    while (this.i < events.end) {
+      const e = this.i;
+      this.i += EVENT_WIDTH;
+      if (events.type(e) !== EVENT_DOCUMENT) throw new NotFast();
+      const marker = events.explicitStart(e) ? this.takeMarker() : undefined;
       const contents = this.node(undefined, marker === undefined ? 0 : marker + 3);
-      if (events[this.i++]?.type !== EVENT_POP) throw new NotFast();
+      if (this.typeAt(this.i) !== EVENT_POP) throw new NotFast();
+      this.i += EVENT_WIDTH;
       docs.push(this.document(contents, marker));
     }
     // A file of comments only is one empty document to the `yaml` parser and none to `js-yaml`.
@@ -156,23 +162,24 @@ class Builder {
    * the indicator and the spaces that follow it).
    */
   private node(parent: Open | undefined, emptyAt: number, atKey = false): Node {
-    const e = this.events[this.i++];
-    if (!e) throw new NotFast();
-    if (e.type === EVENT_ALIAS || e.type === EVENT_DOCUMENT || e.type === EVENT_POP) throw new NotFast();
-    if (e.anchorStart >= 0 || e.tagStart >= 0) throw new NotFast();
-    if (e.type === EVENT_SCALAR) return this.scalar(e, parent, emptyAt, atKey);
-    if (atKey) throw new NotFast();
-    const flow = e.style === COLLECTION_STYLE_FLOW;
+    const events = this.events;
+    const e = this.i;
+    this.i += EVENT_WIDTH;
+    const type = this.typeAt(e);
+    // Packed events hold no aliases (nor anchors, tags): a document or pop here is a malformed stream.
+    if (type === EVENT_SCALAR) return this.scalar(e, parent, emptyAt, atKey);
+    if (type === EVENT_DOCUMENT || type === EVENT_POP || type < 0 || atKey) throw new NotFast();
+    const flow = events.style(e) === COLLECTION_STYLE_FLOW;
     const text = this.text;
-    if (flow && text[e.start] !== (e.type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
-    const node = e.type === EVENT_MAPPING ? newMap() : newSeq();
+    const start = events.start(e);
+    if (flow && text[start] !== (type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
+    const node = type === EVENT_MAPPING ? newMap() : newSeq();
     if (flow) node.flow = true;
     const open: Open = { flow };
-    let end = flow ? e.start + 1 : e.start;
+    let end = flow ? start + 1 : start;
     if (node instanceof YAMLMap) {
-      while (this.events[this.i]?.type !== EVENT_POP) {
-        const keyAt =
-          this.events[this.i]?.type === EVENT_SCALAR ? (this.events[this.i] as ScalarEvent).valueStart : -1;
+      while (this.typeAt(this.i) !== EVENT_POP) {
+        const keyAt = this.typeAt(this.i) === EVENT_SCALAR ? events.valueStart(this.i) : -1;
         if (keyAt < 0 || (!flow && this.explicitKey(keyAt))) throw new NotFast();
         const key = this.node(open, -1, true) as Scalar;
         if (key.range![1] - key.range![0] > 1024) throw new NotFast();
@@ -181,29 +188,35 @@ class Builder {
         end = value.range![flow ? 1 : 2];
       }
     } else {
-      while (this.events[this.i]?.type !== EVENT_POP) {
+      while (this.typeAt(this.i) !== EVENT_POP) {
         const item = this.node(open, flow ? -1 : this.afterIndicator(this.skipToContent(end), '-'));
         node.items.push(item);
         end = item.range![flow ? 1 : 2];
       }
     }
-    this.i++;
+    this.i += EVENT_WIDTH;
     if (flow) {
-      const close = this.skipToContent(node.items.length > 0 ? end : e.start + 1);
+      const close = this.skipToContent(node.items.length > 0 ? end : start + 1);
       if (text[close] === ',') {
         const after = this.skipToContent(close + 1);
         if (text[after] !== (node instanceof YAMLMap ? '}' : ']')) throw new NotFast();
         end = after + 1;
       } else if (text[close] === (node instanceof YAMLMap ? '}' : ']')) end = close + 1;
       else throw new NotFast();
-      node.range = [e.start, end, parent && !parent.flow ? this.lineEnd(end) : end];
+      node.range = [start, end, parent && !parent.flow ? this.lineEnd(end) : end];
     } else {
-      node.range = [e.start, end, end];
+      node.range = [start, end, end];
     }
     return node;
   }
 
-  private scalar(e: ScalarEvent, parent: Open | undefined, emptyAt: number, atKey: boolean): Scalar {
+  /** The type of the event at `at`; -1 past the last one. */
+  private typeAt(at: number): number {
+    return at < this.events.end ? this.events.type(at) : -1;
+  }
+
+  private scalar(at: number, parent: Open | undefined, emptyAt: number, atKey: boolean): Scalar {
+    const e = this.events.scalarAt(at);
     const text = this.text;
     const inFlow = parent?.flow === true;
     let range: Range;

@@ -17,7 +17,7 @@ import type { SourceRange } from '../model/source.js';
 import type { FileModel } from '../model/workspace.js';
 import { Locator, contentEnd, get, isEmptyNode, str } from '../yaml/nodes.js';
 import { parseComposeFile } from './compose.js';
-import { parseFast } from './fast-yaml.js';
+import { parseFast, tokenizeFast } from './fast-yaml.js';
 import { objectCount, parseKubernetesDocument } from './kubernetes.js';
 import { resolveCommentSuppressions } from './suppression-comments.js';
 
@@ -59,6 +59,8 @@ export interface ParseOptions {
    * released after parsing (the CLI without fixes, a workspace's closed files).
    */
   fast?: boolean;
+  /** The text's parse events, packed (`event-codec.ts`), when another thread read them already. */
+  events?: Int32Array;
   /** Counters to add to: `documentParses` counts YAML documents handed to the parser. */
   stats?: { documentParses: number };
 }
@@ -171,6 +173,19 @@ function emptyModel(source: SourceFile): FileModel {
   return { source, path: source.path, workloads: [], objects: [], commentSuppressions: [] };
 }
 
+/**
+ * The text's parse events, packed, for `parseFile`'s `events` option: read ahead in another thread. Undefined
+ * when `parseFile` would not parse the text (the same guards) or would not take the fast path.
+ */
+export function tokenize(text: string): Int32Array | undefined {
+  if (text.length > MAX_FILE_BYTES || looksBinary(text)) return undefined;
+  if (documentMarkers(text, MAX_DOCUMENTS + 1) > MAX_DOCUMENTS) return undefined;
+  const lineCounter = new LineCounter();
+  countLines(text, lineCounter);
+  if (nestingExceeds(text, MAX_NESTING, lineCounter.lineStarts)) return undefined;
+  return tokenizeFast(text);
+}
+
 /** Parses a file's text into the advisor model. Never throws on bad input: problems become syntax errors. */
 export function parseFile(
   path: string,
@@ -209,7 +224,7 @@ export function parseFile(
       docs = chunked.docs;
       chunkOf = chunked.uses;
     } else {
-      docs = (options.fast ? parseFast(text) : undefined) ?? parseAll(text);
+      docs = (options.fast ? parseFast(text, options.events) : undefined) ?? parseAll(text);
       if (options.stats) options.stats.documentParses += docs.length;
     }
   } catch (e) {
