@@ -43,6 +43,25 @@ describe('positions', () => {
       const got = locator.at(offset, offset).start;
       assert.deepEqual({ ...got }, { line: want.line - 1, character: want.col - 1 }, `offset ${offset}`);
     }
+    // In any order (the Locator starts from the line it found last), and over typed line starts (tokens).
+    const typed = new LineCounter();
+    typed.lineStarts = Int32Array.from(lc.lineStarts) as unknown as number[];
+    const offsets = Array.from({ length: text.length + 3 }, (_, i) => (i * 17) % (text.length + 3));
+    for (const [label, lineCounter] of [
+      ['shuffled', lc],
+      ['typed', typed],
+    ] as const) {
+      const shuffled = new Locator('/f.yaml', lineCounter);
+      for (const offset of [...offsets, ...offsets.slice().reverse()]) {
+        const want = lc.linePos(offset);
+        const got = shuffled.at(offset, offset).start;
+        assert.deepEqual(
+          { ...got },
+          { line: want.line - 1, character: want.col - 1 },
+          `${label}: offset ${offset}`,
+        );
+      }
+    }
     // No line starts at all: as `linePos` answers (line 0), less one.
     const empty = new Locator('/g.yaml', new LineCounter()).at(5, 5).start;
     assert.deepEqual({ ...empty }, { line: -1, character: 4 });

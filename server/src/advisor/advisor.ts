@@ -15,6 +15,7 @@ import {
   releaseTrees,
   unpackText,
   type TextPacker,
+  type Tokens,
 } from './parse/parse-file.js';
 import { finish } from './steps.js';
 
@@ -99,16 +100,16 @@ export class Advisor {
   /**
    * Adds or updates a file. Returns false when the text is unchanged (nothing re-parsed) — except that a
    * file whose trees were released is parsed again once they are to be kept (a closed file opened).
-   * `events`: the text's packed parse events, read ahead in a CLI worker (used when the trees are not kept).
+   * `tokens`: the text's tokens, read ahead in a CLI worker (used when the trees are not kept).
    */
-  setFile(path: string, text: string, events?: Int32Array): boolean {
+  setFile(path: string, text: string, tokens?: Tokens): boolean {
     const existing = this.models.get(path);
     if (existing?.source?.text === text) {
       const keep = this.keepTrees(path);
       if (!keep && !existing.source.treesReleased) this.release(existing);
       if (!keep || !existing.source.treesReleased) return false;
     }
-    this.models.set(path, this.parse(path, text, events));
+    this.models.set(path, this.parse(path, text, tokens));
     this.cachedIndex = undefined;
     return true;
   }
@@ -247,7 +248,7 @@ export class Advisor {
     source.treesReleased = false;
   }
 
-  private parse(path: string, text: string, events?: Int32Array): FileModel {
+  private parse(path: string, text: string, tokens?: Tokens): FileModel {
     this.stats.parses++;
     let cache: DocumentCache | undefined;
     if (this.incremental(path)) {
@@ -259,7 +260,7 @@ export class Advisor {
       cache,
       stats: this.stats,
       fast: !keep && !cache,
-      events: keep || cache ? undefined : events,
+      tokens: keep || cache ? undefined : tokens,
     });
     if (!keep) this.release(model);
     return model;

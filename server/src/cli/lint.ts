@@ -162,7 +162,7 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
         const f = files[i]!;
         if ('problem' in result) return unreadable(f, result.problem);
         if ('model' in result) advisor.setModel(result.model);
-        else advisor.setFile(f.display, result.text, result.events);
+        else advisor.setFile(f.display, result.text, result.tokens);
         take(f, advisor.model(f.display)!);
       },
     );

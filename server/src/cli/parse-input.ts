@@ -6,7 +6,7 @@ import { LineCounter } from 'yaml';
 import type { Catalog } from '../advisor/catalog/catalog.js';
 import type { SourceFile } from '../advisor/model/model.js';
 import type { FileModel } from '../advisor/model/workspace.js';
-import { parseFile, releaseTrees, tokenize } from '../advisor/parse/parse-file.js';
+import { parseFile, releaseTrees, tokenize, type Tokens } from '../advisor/parse/parse-file.js';
 import { describeFsError } from './discover.js';
 
 /** A file's text (BOM removed), or why it is not linted (a whole-file input problem). */
@@ -55,16 +55,16 @@ export function parseInput(
 }
 
 /**
- * A file read and tokenized ahead, in a parse worker: its text and its packed parse events (none when the
- * fast path cannot read it: the main thread's `parseFile` then decides, and reports its problems).
+ * A file read and tokenized ahead, in a parse worker: its text and tokens (none when the fast path cannot
+ * read it: the main thread's `parseFile` then decides, and reports its problems).
  */
-export type ReadAhead = { text: string; events?: Int32Array } | { problem: string };
+export type ReadAhead = { text: string; tokens?: Tokens } | { problem: string };
 
 export function readAhead(file: { path: string }, maxBytes: number): ReadAhead {
   const read = readInput(file.path, maxBytes);
   if ('problem' in read) return read;
-  const events = tokenize(read.text);
-  return events ? { text: read.text, events } : read;
+  const tokens = tokenize(read.text);
+  return tokens ? { text: read.text, tokens } : read;
 }
 
 /** A released model as posted between threads: the LineCounter (it holds closures) as its line starts. */

@@ -24,10 +24,10 @@ if (parentPort) {
     try {
       if (data.mode === 'events') {
         const results = request.files.map((file) => readAhead(file, data.maxBytes));
-        // The event buffers move to the main thread (no copy); the texts are copied, as strings are.
+        // The tokens' buffers move to the main thread (no copy); the texts are copied, as strings are.
         const buffers = results.flatMap((r) =>
-          'events' in r && r.events ? [r.events.buffer as ArrayBuffer] : [],
-        );
+          'tokens' in r && r.tokens ? [r.tokens.lineStarts.buffer, r.tokens.events.buffer] : [],
+        ) as ArrayBuffer[];
         port.postMessage({ id: request.id, results } satisfies BatchReply, buffers);
       } else {
         const results = request.files.map((file) => toWire(parseInput(file, catalog, data.maxBytes)));

@@ -26,6 +26,7 @@ import {
   parseEvents,
 } from 'js-yaml';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node, type ScalarTag } from 'yaml';
+import { NO_MERGE_KEYS } from '../yaml/nodes.js';
 import { EVENT_WIDTH, PackedEvents, packEvents } from './event-codec.js';
 
 /** V8's shortest sliced string (`SlicedString::kMinLength`): shorter substrings are copies already. */
@@ -34,40 +35,73 @@ const SLICE_MIN_LENGTH = 13;
 /** Thrown inside the builder when the input leaves the proven subset; never escapes `parseFast`. */
 class NotFast extends Error {}
 
-type Range = [number, number, number];
-
 // Nodes without the `Object.defineProperty` calls of the `yaml` constructors (each node's type mark, a
 // collection's `schema`): 8% of a parse worker's time. A kind's nodes inherit both from one node of that
 // kind made by its constructor, so `isScalar`, `isMap`… and `instanceof` answer as for the library's own
-// (the fast-yaml tests compare every node's kind with the `yaml` parser's). Each sets its own fields.
+// (the fast-yaml tests compare every node's kind with the `yaml` parser's). Each is made by a constructor of
+// ours whose prototype is that node and which sets all of a node's fields at once, in one order: every node
+// of a kind has one shape, its fields in the object (not added one by one, which grows a property store).
 const scalarPrototype = new Scalar(null);
 const mapPrototype = new YAMLMap();
 const seqPrototype = new YAMLSeq();
 const pairPrototype = new Pair(null);
 
-function newScalar(value: unknown): Scalar {
-  const node = Object.create(scalarPrototype) as Scalar;
-  node.value = value;
-  return node;
-}
+type Range = [number, number, number];
+type FastMap = YAMLMap & { [NO_MERGE_KEYS]?: true };
 
-function newMap(): YAMLMap {
-  const node = Object.create(mapPrototype) as YAMLMap;
-  node.items = [];
-  return node;
+function FastScalar(this: Scalar, value: unknown, type: Scalar.Type, source: string, range: Range): void {
+  this.value = value;
+  this.type = type;
+  this.source = source;
+  this.range = range;
 }
-
-function newSeq(): YAMLSeq {
-  const node = Object.create(seqPrototype) as YAMLSeq;
-  node.items = [];
-  return node;
+function FastMap(this: FastMap, flow: boolean, range: Range | undefined): void {
+  this.items = [];
+  this.flow = flow;
+  this.range = range;
+  this[NO_MERGE_KEYS] = undefined;
 }
+function FastSeq(this: YAMLSeq, flow: boolean, range: Range | undefined): void {
+  this.items = [];
+  this.flow = flow;
+  this.range = range;
+}
+function FastPair(this: Pair, key: Node, value: Node): void {
+  this.key = key;
+  this.value = value;
+}
+FastScalar.prototype = scalarPrototype;
+FastMap.prototype = mapPrototype;
+FastSeq.prototype = seqPrototype;
+FastPair.prototype = pairPrototype;
+const FastScalarNode = FastScalar as unknown as new (
+  v: unknown,
+  t: Scalar.Type,
+  s: string,
+  r: Range,
+) => Scalar;
+const FastMapNode = FastMap as unknown as new (flow: boolean, range: Range | undefined) => FastMap;
+const FastSeqNode = FastSeq as unknown as new (flow: boolean, range: Range | undefined) => YAMLSeq;
+const FastPairNode = FastPair as unknown as new (key: Node, value: Node) => Pair;
 
-function newPair(key: Node, value: Node): Pair {
-  const pair = Object.create(pairPrototype) as Pair;
-  pair.key = key;
-  pair.value = value;
-  return pair;
+// Documents likewise: the `Document` constructor builds a schema and directives for each (12 µs a document).
+// Each shares the reference document's options and schema and inherits its directives, which it never
+// changes but for its own `docStart`.
+const documentPrototype = new Document(undefined, { uniqueKeys: false }) as Document.Parsed;
+
+function newDocument(contents: Node, range: Range, docStart: boolean): Document.Parsed {
+  const doc = Object.create(documentPrototype) as Document.Parsed;
+  doc.commentBefore = null;
+  doc.comment = null;
+  doc.errors = [];
+  doc.warnings = [];
+  doc.options = documentPrototype.options;
+  doc.schema = documentPrototype.schema;
+  doc.directives = Object.create(documentPrototype.directives) as Document.Parsed['directives'];
+  if (docStart) doc.directives.docStart = true;
+  doc.contents = contents as Document.Parsed['contents'];
+  doc.range = range;
+  return doc;
 }
 
 /** Plain scalar resolution of the `yaml` core schema (the tags the composer tests, in its order). */
@@ -78,30 +112,49 @@ const plainTags = (referenceDocument.schema.tags as ScalarTag[]).filter(
 const docOptions = referenceDocument.options;
 
 /**
- * The text's parse events packed (`event-codec.ts`), or undefined when the text needs the `yaml` parser:
- * a syntax error, or events outside the fast path's subset.
+ * The text's parse events packed and laid out (`event-codec.ts`), or undefined when the text needs the
+ * `yaml` parser: a syntax error, or events outside the fast path's subset. `reuse`: pack into this thread's
+ * packing space (valid until the next call) rather than an array of their own, which can be posted.
  */
-export function tokenizeFast(text: string): Int32Array | undefined {
+export function tokenizeFast(text: string, reuse = false): Int32Array | undefined {
   // Directives (`%YAML`, `%TAG`) change how documents read; `...` ends one. Both are rare: full parser.
   if (/^(?:%|\.\.\.(?:[ \t\r\n]|$))/m.test(text)) return undefined;
   try {
-    return packEvents(parseEvents(text, {}));
+    const events = parseEvents(text, {});
+    const packed = packEvents(events, reuse ? scratchFor(events.length * EVENT_WIDTH) : undefined);
+    if (packed) new Layout(text, new PackedEvents(packed)).run();
+    return packed;
   } catch {
+    // A syntax error, NotFast, or anything unforeseen (a stack overflow on deep nesting): the `yaml` parser.
     return undefined;
   }
+}
+
+/**
+ * Packing space reused file after file by the parse in this thread (`reuse`): an array made for every file
+ * costs its allocation and, being memory outside the heap, earlier collections. Files with more events get
+ * an array of their own, so that this one stays under 4 MB.
+ */
+let scratch = new Int32Array(1 << 16);
+const SCRATCH_MAX_WORDS = 1 << 20;
+
+function scratchFor(words: number): Int32Array | undefined {
+  if (words <= scratch.length) return scratch;
+  if (words > SCRATCH_MAX_WORDS) return undefined;
+  scratch = new Int32Array(Math.min(SCRATCH_MAX_WORDS, Math.max(words, scratch.length * 2)));
+  return scratch;
 }
 
 /**
  * The documents of `text` as the `yaml` parser composes them (`uniqueKeys: false`), or undefined when the
  * text needs the `yaml` parser itself. `packed`: the text's events from `tokenizeFast`, when read already.
  */
-export function parseFast(text: string, packed = tokenizeFast(text)): Document.Parsed[] | undefined {
+export function parseFast(text: string, packed = tokenizeFast(text, true)): Document.Parsed[] | undefined {
   if (packed === undefined) return undefined;
   try {
     return new Builder(text, new PackedEvents(packed)).documents();
   } catch {
-    // NotFast, or anything unforeseen (a stack overflow on deep nesting): the `yaml` parser decides.
-    return undefined;
+    return undefined; // a plain scalar its tag cannot resolve (NotFast)
   }
 }
 
@@ -110,7 +163,13 @@ interface Open {
   flow: boolean;
 }
 
-class Builder {
+/**
+ * The layout pass, before any node is made: checks the events against the subset the fast path reproduces
+ * (throws NotFast otherwise) and sets in them each node's range, each plain scalar's tag and each document's
+ * start marker. Only numbers and the text are read and written: in the CLI this runs in the tokenizing
+ * worker, leaving the main thread only the nodes to make.
+ */
+class Layout {
   private i = 0;
   private readonly markers: number[] = [];
   private nextMarker = 0;
@@ -124,22 +183,22 @@ class Builder {
     while ((m = re.exec(text)) !== null) this.markers.push(m.index);
   }
 
-  documents(): Document.Parsed[] {
-    const docs: Document.Parsed[] = [];
+  run(): void {
     const events = this.events;
+    let documents = 0;
     while (this.i < events.end) {
       const e = this.i;
       this.i += EVENT_WIDTH;
       if (events.type(e) !== EVENT_DOCUMENT) throw new NotFast();
-      const marker = events.explicitStart(e) ? this.takeMarker() : undefined;
-      const contents = this.node(undefined, marker === undefined ? 0 : marker + 3);
+      const marker = events.explicitStart(e) ? this.takeMarker() : -1;
+      events.setMarker(e, marker);
+      this.node(undefined, marker < 0 ? 0 : marker + 3);
       if (this.typeAt(this.i) !== EVENT_POP) throw new NotFast();
       this.i += EVENT_WIDTH;
-      docs.push(this.document(contents, marker));
+      documents++;
     }
     // A file of comments only is one empty document to the `yaml` parser and none to `js-yaml`.
-    if (docs.length === 0 || this.nextMarker !== this.markers.length) throw new NotFast();
-    return docs;
+    if (documents === 0 || this.nextMarker !== this.markers.length) throw new NotFast();
   }
 
   private takeMarker(): number {
@@ -148,123 +207,103 @@ class Builder {
     return m;
   }
 
-  private document(contents: Node, marker: number | undefined): Document.Parsed {
-    const doc = new Document(undefined, { uniqueKeys: false }) as Document.Parsed;
-    doc.contents = contents as Document.Parsed['contents'];
-    const r = contents.range!;
-    doc.range = [marker ?? r[0], r[1], r[2]];
-    if (marker !== undefined) doc.directives.docStart = true;
-    return doc;
-  }
-
-  /**
-   * The node whose event is next. `emptyAt`: where an empty node sits (the `yaml` composer puts it after
-   * the indicator and the spaces that follow it).
-   */
-  private node(parent: Open | undefined, emptyAt: number, atKey = false): Node {
-    const events = this.events;
-    const e = this.i;
-    this.i += EVENT_WIDTH;
-    const type = this.typeAt(e);
-    // Packed events hold no aliases (nor anchors, tags): a document or pop here is a malformed stream.
-    if (type === EVENT_SCALAR) return this.scalar(e, parent, emptyAt, atKey);
-    if (type === EVENT_DOCUMENT || type === EVENT_POP || type < 0 || atKey) throw new NotFast();
-    const flow = events.style(e) === COLLECTION_STYLE_FLOW;
-    const text = this.text;
-    const start = events.start(e);
-    if (flow && text[start] !== (type === EVENT_MAPPING ? '{' : '[')) throw new NotFast();
-    const node = type === EVENT_MAPPING ? newMap() : newSeq();
-    if (flow) node.flow = true;
-    const open: Open = { flow };
-    let end = flow ? start + 1 : start;
-    if (node instanceof YAMLMap) {
-      while (this.typeAt(this.i) !== EVENT_POP) {
-        const keyAt = this.typeAt(this.i) === EVENT_SCALAR ? events.valueStart(this.i) : -1;
-        if (keyAt < 0 || (!flow && this.explicitKey(keyAt))) throw new NotFast();
-        const key = this.node(open, -1, true) as Scalar;
-        if (key.range![1] - key.range![0] > 1024) throw new NotFast();
-        const value = this.node(open, this.afterIndicator(key.range![1], ':'));
-        node.items.push(newPair(key, value));
-        end = value.range![flow ? 1 : 2];
-      }
-    } else {
-      while (this.typeAt(this.i) !== EVENT_POP) {
-        const item = this.node(open, flow ? -1 : this.afterIndicator(this.skipToContent(end), '-'));
-        node.items.push(item);
-        end = item.range![flow ? 1 : 2];
-      }
-    }
-    this.i += EVENT_WIDTH;
-    if (flow) {
-      const close = this.skipToContent(node.items.length > 0 ? end : start + 1);
-      if (text[close] === ',') {
-        const after = this.skipToContent(close + 1);
-        if (text[after] !== (node instanceof YAMLMap ? '}' : ']')) throw new NotFast();
-        end = after + 1;
-      } else if (text[close] === (node instanceof YAMLMap ? '}' : ']')) end = close + 1;
-      else throw new NotFast();
-      node.range = [start, end, parent && !parent.flow ? this.lineEnd(end) : end];
-    } else {
-      node.range = [start, end, end];
-    }
-    return node;
-  }
-
   /** The type of the event at `at`; -1 past the last one. */
   private typeAt(at: number): number {
     return at < this.events.end ? this.events.type(at) : -1;
   }
 
-  private scalar(at: number, parent: Open | undefined, emptyAt: number, atKey: boolean): Scalar {
-    const e = this.events.scalarAt(at);
+  /**
+   * Lays out the node whose event is next; returns that event's position. `emptyAt`: where an empty node
+   * sits (the `yaml` composer puts it after the indicator and the spaces that follow it).
+   */
+  private node(parent: Open | undefined, emptyAt: number, atKey = false): number {
+    const events = this.events;
+    const e = this.i;
+    this.i += EVENT_WIDTH;
+    const type = this.typeAt(e);
+    // Packed events hold no aliases (nor anchors, tags): a document or pop here is a malformed stream.
+    if (type === EVENT_SCALAR) {
+      this.scalar(e, parent, emptyAt, atKey);
+      return e;
+    }
+    if (type === EVENT_DOCUMENT || type === EVENT_POP || type < 0 || atKey) throw new NotFast();
+    const flow = events.style(e) === COLLECTION_STYLE_FLOW;
+    const isMap = type === EVENT_MAPPING;
+    const text = this.text;
+    const start = events.start(e);
+    if (flow && text[start] !== (isMap ? '{' : '[')) throw new NotFast();
+    const open: Open = { flow };
+    let end = flow ? start + 1 : start;
+    let items = 0;
+    if (isMap) {
+      while (this.typeAt(this.i) !== EVENT_POP) {
+        const keyAt = this.typeAt(this.i) === EVENT_SCALAR ? events.valueStart(this.i) : -1;
+        if (keyAt < 0 || (!flow && this.explicitKey(keyAt))) throw new NotFast();
+        const key = this.node(open, -1, true);
+        if (events.range(key, 1) - events.range(key, 0) > 1024) throw new NotFast();
+        const value = this.node(open, this.afterIndicator(events.range(key, 1), ':'));
+        end = events.range(value, flow ? 1 : 2);
+        items++;
+      }
+    } else {
+      while (this.typeAt(this.i) !== EVENT_POP) {
+        const item = this.node(open, flow ? -1 : this.afterIndicator(this.skipToContent(end), '-'));
+        end = events.range(item, flow ? 1 : 2);
+        items++;
+      }
+    }
+    this.i += EVENT_WIDTH;
+    if (flow) {
+      const close = this.skipToContent(items > 0 ? end : start + 1);
+      if (text[close] === ',') {
+        const after = this.skipToContent(close + 1);
+        if (text[after] !== (isMap ? '}' : ']')) throw new NotFast();
+        end = after + 1;
+      } else if (text[close] === (isMap ? '}' : ']')) end = close + 1;
+      else throw new NotFast();
+      events.setRange(e, start, end, parent && !parent.flow ? this.lineEnd(end) : end);
+    } else {
+      events.setRange(e, start, end, end);
+    }
+    return e;
+  }
+
+  private scalar(at: number, parent: Open | undefined, emptyAt: number, atKey: boolean): void {
+    const events = this.events;
+    const e = events.scalarAt(at);
     const text = this.text;
     const inFlow = parent?.flow === true;
-    let range: Range;
-    let scalar: Scalar;
     if (e.valueStart < 0) {
       // An empty node: only where the composer's position is known (after `:`/`-`/`---`).
       if (e.style !== SCALAR_STYLE_PLAIN || emptyAt < 0 || inFlow || atKey) throw new NotFast();
-      scalar = newScalar(null);
-      scalar.source = '';
-      scalar.range = [emptyAt, emptyAt, emptyAt];
-      scalar.type = Scalar.PLAIN;
-      return scalar;
+      events.setRange(at, emptyAt, emptyAt, emptyAt);
+      return;
     }
-    // V8 makes a value of 13 characters or more a slice of the text, which keeps the whole text alive for
-    // as long as the model keeps the value (a name, an image): a copy lets a released file's text go.
-    let value = getScalarValue(text, e);
-    if (value.length >= SLICE_MIN_LENGTH) value = (' ' + value).slice(1);
+    let start: number;
+    let end: number;
     switch (e.style) {
-      case SCALAR_STYLE_PLAIN: {
-        scalar = resolvePlain(value, atKey);
-        scalar.type = Scalar.PLAIN;
-        range = [e.valueStart, e.valueEnd, 0];
+      case SCALAR_STYLE_PLAIN:
+        // A plain scalar's value starts where its text does.
+        if (mayNotBeString(e.valueEnd > e.valueStart ? text.charCodeAt(e.valueStart) : -1))
+          events.setTag(at, plainTagOf(getScalarValue(text, e), atKey));
+        start = e.valueStart;
+        end = e.valueEnd;
         break;
-      }
       case SCALAR_STYLE_SINGLE_QUOTED:
-      case SCALAR_STYLE_DOUBLE_QUOTED: {
-        scalar = newScalar(value);
-        scalar.type = e.style === SCALAR_STYLE_SINGLE_QUOTED ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
-        range = [e.valueStart - 1, e.valueEnd + 1, 0];
+      case SCALAR_STYLE_DOUBLE_QUOTED:
+        start = e.valueStart - 1;
+        end = e.valueEnd + 1;
         break;
-      }
       case SCALAR_STYLE_LITERAL_BLOCK:
-      case SCALAR_STYLE_FOLDED_BLOCK: {
+      case SCALAR_STYLE_FOLDED_BLOCK:
         if (atKey || inFlow) throw new NotFast();
-        scalar = newScalar(value);
-        scalar.type = e.style === SCALAR_STYLE_LITERAL_BLOCK ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED;
-        const header = blockHeader(text, e.valueStart);
-        range = [header, e.valueEnd, e.valueEnd];
-        break;
-      }
+        events.setRange(at, blockHeader(text, e.valueStart), e.valueEnd, e.valueEnd);
+        return;
       default:
         throw new NotFast();
     }
-    scalar.source = value;
     // Keys and flow items end where their text does; a block value's range runs to its line's end.
-    if (range[2] === 0) range[2] = atKey || inFlow ? range[1] : this.lineEnd(range[1]);
-    scalar.range = range;
-    return scalar;
+    events.setRange(at, start, end, atKey || inFlow ? end : this.lineEnd(end));
   }
 
   /** Whether the key at `offset` follows a `?` (an explicit key). */
@@ -314,26 +353,106 @@ class Builder {
   }
 }
 
-/**
- * The core schema tag of each plain scalar text seen (null: a string), so the same texts (keys, mostly)
- * are not tested against every tag's expression again. Emptied when it grows past 20,000 texts.
- */
-const tagOfPlainKey = new Map<string, ScalarTag | null>();
-const tagOfPlainValue = new Map<string, ScalarTag | null>();
+/** Makes the nodes of laid-out events: only allocation and values are left to do. */
+class Builder {
+  private i = 0;
 
-/** A plain scalar's value as the `yaml` core schema resolves it (first tag whose test matches, else a string). */
-function resolvePlain(source: string, atKey: boolean): Scalar {
-  if (!mayNotBeString(source)) return newScalar(source);
+  constructor(
+    private readonly text: string,
+    private readonly events: PackedEvents,
+  ) {}
+
+  documents(): Document.Parsed[] {
+    const docs: Document.Parsed[] = [];
+    const events = this.events;
+    while (this.i < events.end) {
+      const e = this.i;
+      this.i += EVENT_WIDTH;
+      const contents = this.node();
+      this.i += EVENT_WIDTH; // the document's pop
+      const marker = events.marker(e);
+      const r = contents.range!;
+      docs.push(newDocument(contents, [marker < 0 ? r[0] : marker, r[1], r[2]], marker >= 0));
+    }
+    return docs;
+  }
+
+  private node(): Node {
+    const events = this.events;
+    const e = this.i;
+    this.i += EVENT_WIDTH;
+    const type = events.type(e);
+    const range: Range = [events.range(e, 0), events.range(e, 1), events.range(e, 2)];
+    if (type === EVENT_SCALAR) return this.scalar(e, range);
+    const flow = events.style(e) === COLLECTION_STYLE_FLOW;
+    if (type === EVENT_MAPPING) {
+      const map = new FastMapNode(flow, range);
+      let merges = false;
+      while (events.type(this.i) !== EVENT_POP) {
+        const key = this.node() as Scalar; // keys are scalars (the layout refuses any other)
+        if (key.value === '<<') merges = true;
+        map.items.push(new FastPairNode(key, this.node()));
+      }
+      this.i += EVENT_WIDTH;
+      if (!merges) map[NO_MERGE_KEYS] = true;
+      return map;
+    }
+    const seq = new FastSeqNode(flow, range);
+    while (events.type(this.i) !== EVENT_POP) seq.items.push(this.node());
+    this.i += EVENT_WIDTH;
+    return seq;
+  }
+
+  private scalar(at: number, range: Range): Scalar {
+    const events = this.events;
+    const e = events.scalarAt(at);
+    if (e.valueStart < 0) return new FastScalarNode(null, Scalar.PLAIN, '', range);
+    // V8 makes a value of 13 characters or more a slice of the text, which keeps the whole text alive for
+    // as long as the model keeps the value (a name, an image): a copy lets a released file's text go.
+    let value = getScalarValue(this.text, e);
+    if (value.length >= SLICE_MIN_LENGTH) value = (' ' + value).slice(1);
+    switch (e.style) {
+      case SCALAR_STYLE_PLAIN:
+        return resolvePlain(value, events.tag(at), range);
+      case SCALAR_STYLE_SINGLE_QUOTED:
+        return new FastScalarNode(value, Scalar.QUOTE_SINGLE, value, range);
+      case SCALAR_STYLE_DOUBLE_QUOTED:
+        return new FastScalarNode(value, Scalar.QUOTE_DOUBLE, value, range);
+      case SCALAR_STYLE_LITERAL_BLOCK:
+        return new FastScalarNode(value, Scalar.BLOCK_LITERAL, value, range);
+      default:
+        return new FastScalarNode(value, Scalar.BLOCK_FOLDED, value, range);
+    }
+  }
+}
+
+/**
+ * The core schema tag of each plain scalar text seen (0: a string; else its index in `plainTags` + 1), so
+ * the same texts (keys, mostly) are not tested against every tag's expression again. Emptied when it grows
+ * past 20,000 texts.
+ */
+const tagOfPlainKey = new Map<string, number>();
+const tagOfPlainValue = new Map<string, number>();
+
+/** Which core schema tag a plain scalar resolves by: the first whose test matches (0: none, a string). */
+function plainTagOf(source: string, atKey: boolean): number {
   const seen = atKey ? tagOfPlainKey : tagOfPlainValue;
   let tag = seen.get(source);
   if (tag === undefined) {
     tag =
-      plainTags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test!.test(source)) ??
-      null;
+      plainTags.findIndex(
+        (t) => (t.default === true || (atKey && t.default === 'key')) && t.test!.test(source),
+      ) + 1;
     if (seen.size >= 20_000) seen.clear();
     seen.set(source, tag);
   }
-  if (tag === null) return newScalar(source);
+  return tag;
+}
+
+/** A plain scalar as the `yaml` core schema resolves it, by the tag `plainTagOf` found. */
+function resolvePlain(source: string, tagIndex: number, range: Range): Scalar {
+  const tag = tagIndex === 0 ? undefined : plainTags[tagIndex - 1];
+  if (tag === undefined) return new FastScalarNode(source, Scalar.PLAIN, source, range);
   let failed = false;
   const res = tag.resolve(
     source,
@@ -343,19 +462,26 @@ function resolvePlain(source: string, atKey: boolean): Scalar {
     docOptions,
   );
   if (failed) throw new NotFast();
-  const scalar = isScalar(res) ? res : newScalar(res);
+  let scalar: Scalar;
+  if (isScalar(res)) {
+    scalar = res;
+    scalar.type = Scalar.PLAIN;
+    scalar.source = source;
+    scalar.range = range;
+  } else scalar = new FastScalarNode(res, Scalar.PLAIN, source, range);
   if (tag.format) scalar.format = tag.format;
   return scalar;
 }
 
 /**
- * False when no core-schema tag but `str` can match a plain scalar: the null, bool, int and float tags all
- * match only the empty text or texts starting with one of `~nNtTfF0-9+-.` (see `plainTags`; the fast-yaml
- * tests compare every value with the `yaml` parser's). Most keys and values skip the tag lookup.
+ * False when no core-schema tag but `str` can match a plain scalar starting with the character `code` (-1:
+ * the empty text): the null, bool, int and float tags all match only the empty text or texts starting with
+ * one of `~nNtTfF0-9+-.` (see `plainTags`; the fast-yaml tests compare every value with the `yaml` parser's).
+ * Most keys and values skip the tag lookup.
  */
-function mayNotBeString(source: string): boolean {
-  if (source.length === 0) return true;
-  switch (source.charCodeAt(0)) {
+function mayNotBeString(code: number): boolean {
+  switch (code) {
+    case -1:
     case 0x7e: // ~
     case 0x6e: // n
     case 0x4e: // N
@@ -367,10 +493,8 @@ function mayNotBeString(source: string): boolean {
     case 0x2d: // -
     case 0x2e: // .
       return true;
-    default: {
-      const c = source.charCodeAt(0);
-      return c >= 0x30 && c <= 0x39;
-    }
+    default:
+      return code >= 0x30 && code <= 0x39;
   }
 }
 

@@ -59,8 +59,8 @@ export interface ParseOptions {
    * released after parsing (the CLI without fixes, a workspace's closed files).
    */
   fast?: boolean;
-  /** The text's parse events, packed (`event-codec.ts`), when another thread read them already. */
-  events?: Int32Array;
+  /** The text's tokens (`tokenize`), when another thread read them already; only with `fast`. */
+  tokens?: Tokens;
   /** Counters to add to: `documentParses` counts YAML documents handed to the parser. */
   stats?: { documentParses: number };
 }
@@ -173,17 +173,38 @@ function emptyModel(source: SourceFile): FileModel {
   return { source, path: source.path, workloads: [], objects: [], commentSuppressions: [] };
 }
 
+/** What `tokenize` reads of a text ahead of `parseFile` (in a CLI worker), as typed arrays. */
+export interface Tokens {
+  /** Where each line starts (what `countLines` gives). */
+  lineStarts: Int32Array;
+  /** The packed, laid-out parse events of the fast path (`tokenizeFast`). */
+  events: Int32Array;
+}
+
 /**
- * The text's parse events, packed, for `parseFile`'s `events` option: read ahead in another thread. Undefined
- * when `parseFile` would not parse the text (the same guards) or would not take the fast path.
+ * The text's tokens for `parseFile`'s `tokens` option. Undefined when `parseFile` would not parse the text
+ * (the same guards: it then says why) or would not take the fast path.
  */
-export function tokenize(text: string): Int32Array | undefined {
-  if (text.length > MAX_FILE_BYTES || looksBinary(text)) return undefined;
-  if (documentMarkers(text, MAX_DOCUMENTS + 1) > MAX_DOCUMENTS) return undefined;
+export function tokenize(text: string): Tokens | undefined {
   const lineCounter = new LineCounter();
+  if (skipReason(text, lineCounter) !== undefined) return undefined;
+  const events = tokenizeFast(text);
+  return events ? { lineStarts: Int32Array.from(lineCounter.lineStarts), events } : undefined;
+}
+
+/** Why a text is not parsed at all (too large, binary, too many documents, nested too deep); counts its lines. */
+function skipReason(text: string, lineCounter: LineCounter): string | undefined {
+  if (text.length > MAX_FILE_BYTES)
+    return `file is ${(text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed`;
+  if (looksBinary(text)) return 'binary file: not analysed';
+  // Each `---` line starts a document: more of them than the cap means more documents. Counted before
+  // parsing: 100,000 documents would take the parser seconds, only to be skipped.
+  if (documentMarkers(text, MAX_DOCUMENTS + 1) > MAX_DOCUMENTS)
+    return `file has more than ${MAX_DOCUMENTS} YAML documents; only files with up to ${MAX_DOCUMENTS} are analysed`;
   countLines(text, lineCounter);
-  if (nestingExceeds(text, MAX_NESTING, lineCounter.lineStarts)) return undefined;
-  return tokenizeFast(text);
+  if (nestingExceeds(text, MAX_NESTING, lineCounter.lineStarts))
+    return `YAML nested more than ${MAX_NESTING} levels deep: not analysed`;
+  return undefined;
 }
 
 /** Parses a file's text into the advisor model. Never throws on bad input: problems become syntax errors. */
@@ -196,24 +217,16 @@ export function parseFile(
   const lineCounter = new LineCounter();
   const source: SourceFile = { path, text, kind: 'other', lineCounter, documents: [], syntaxErrors: [] };
   const locator = new Locator(path, lineCounter, text);
-  if (text.length > MAX_FILE_BYTES) {
-    source.skippedReason = `file is ${(text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed`;
-    return emptyModel(source);
-  }
-  if (looksBinary(text)) {
-    source.skippedReason = 'binary file: not analysed';
-    return emptyModel(source);
-  }
-  // Each `---` line starts a document: more of them than the cap means more documents.
-  if (documentMarkers(text, MAX_DOCUMENTS + 1) > MAX_DOCUMENTS) {
-    // Counted before parsing: 100,000 documents would take the parser seconds, only to be skipped.
-    source.skippedReason = `file has more than ${MAX_DOCUMENTS} YAML documents; only files with up to ${MAX_DOCUMENTS} are analysed`;
-    return emptyModel(source);
-  }
-  countLines(text, lineCounter);
-  if (nestingExceeds(text, MAX_NESTING, lineCounter.lineStarts)) {
-    source.skippedReason = `YAML nested more than ${MAX_NESTING} levels deep: not analysed`;
-    return emptyModel(source);
+  if (options.fast && options.tokens) {
+    // Tokenized by `tokenize`, which passed the text through the same guards. The line starts stay a typed
+    // array: the line counter's `linePos` and the rules only index them.
+    lineCounter.lineStarts = options.tokens.lineStarts as unknown as number[];
+  } else {
+    const reason = skipReason(text, lineCounter);
+    if (reason !== undefined) {
+      source.skippedReason = reason;
+      return emptyModel(source);
+    }
   }
 
   let docs: Document.Parsed[];
@@ -224,7 +237,7 @@ export function parseFile(
       docs = chunked.docs;
       chunkOf = chunked.uses;
     } else {
-      docs = (options.fast ? parseFast(text, options.events) : undefined) ?? parseAll(text);
+      docs = (options.fast ? parseFast(text, options.tokens?.events) : undefined) ?? parseAll(text);
       if (options.stats) options.stats.documentParses += docs.length;
     }
   } catch (e) {

@@ -36,10 +36,31 @@ export class Locator {
     return { file: this.file, start: this.position(start), end: this.position(end) };
   }
 
-  /** The (shared) position of an offset. */
+  /** The line `position` found last: ranges are mostly asked for in reading order. */
+  private line = 0;
+
+  /**
+   * The (shared) position of an offset: the line counter's `linePos`, without its result object and
+   * starting from the line found last (a model's ranges come in reading order, mostly).
+   */
   private position(offset: number): Position {
-    const p = this.lineCounter.linePos(offset);
-    return position(p.line - 1, p.col - 1);
+    const starts = this.lineCounter.lineStarts;
+    const n = starts.length;
+    let line = this.line;
+    if (!(line < n && starts[line]! <= offset && (line + 1 === n || offset < starts[line + 1]!))) {
+      // The last line starting at or before the offset.
+      let low = 0;
+      let high = n;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (starts[mid]! <= offset) low = mid + 1;
+        else high = mid;
+      }
+      if (low === 0) return position(-1, offset - 1); // before the first line: what `linePos` says
+      line = low - 1;
+      this.line = line;
+    }
+    return position(line, offset - starts[line]!);
   }
 
   /** Range of a node's content (without trailing comments/whitespace). */
@@ -122,7 +143,8 @@ const keySets = new WeakMap<readonly Pair[], ReadonlySet<string>>();
 export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
   const map = deref(doc, node);
   if (!isMap(map)) return [];
-  if (!hasMergeKey(map)) return map.items as Pair<Node, Node>[];
+  if ((map as MergeFlagged)[NO_MERGE_KEYS] === true || !hasMergeKey(map))
+    return map.items as Pair<Node, Node>[];
   // Memoised per map, each merged key kept once: a map merged many times over (billion laughs through
   // `<<`, found by fuzzing) costs its size once, not 2^depth. A map merging itself merges nothing.
   const cached = mergedPairs.get(map);
@@ -157,6 +179,13 @@ export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
   mergedPairs.set(map, result);
   return result;
 }
+
+/**
+ * Set on maps known to hold only pairs and no `<<` key (the fast path's, as it builds them), so that
+ * `pairsOf` does not look through their keys at every lookup.
+ */
+export const NO_MERGE_KEYS = Symbol('no merge keys');
+type MergeFlagged = YAMLMap & { [NO_MERGE_KEYS]?: true };
 
 /** A `<<` key among a map's own keys (rare: most maps are their own pairs, with nothing to memoise). */
 function hasMergeKey(map: YAMLMap): boolean {
