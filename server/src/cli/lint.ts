@@ -2,7 +2,7 @@
 // cross-file references resolve), and return findings plus every input problem met on the way.
 import { promises as fs, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Advisor } from '../advisor/advisor.js';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, type AdvisorConfig } from '../advisor/config/config.js';
 import type { Finding, Severity } from '../advisor/model/model.js';
@@ -11,7 +11,7 @@ import { MAX_FILE_BYTES } from '../advisor/parse/parse-file.js';
 import { RULES } from '../advisor/rules/index.js';
 import { describeFsError, discover, type DiscoveredFile } from './discover.js';
 import { parseInput, readInput } from './parse-input.js';
-import { parseInPool, poolAvailable } from './parse-pool.js';
+import { PoolWorkers, parseInPool, poolAvailable } from './parse-pool.js';
 import { BUILD_ID, type ParseWorkerData, type PoolMode } from './parse-protocol.js';
 
 /** A problem with the input (unreadable file, YAML syntax error, bad config): exit code 2. */
@@ -69,6 +69,8 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   const cwd = options.cwd ?? process.cwd();
   const problems: InputProblem[] = [];
   const notices: string[] = [];
+  const fixes = options.fixes ?? true;
+  const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
 
   let config: AdvisorConfig = defaultConfig();
   /** The configuration's text, for the parse workers to build the same catalog. */
@@ -99,16 +101,44 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     }
   }
 
+  // Without trees to keep, the files can be read (and parsed) in worker threads. When a folder is to be
+  // walked, the workers start before the walk and boot while it runs (~0.25 s); the files found decide
+  // whether they are used or stopped.
+  const cores = availableParallelism();
+  const shape = fixes || !poolAvailable() ? undefined : poolShape(cores);
+  const workerData = (plan: PoolPlan): ParseWorkerData => ({
+    buildId: BUILD_ID,
+    mode: plan.mode,
+    maxBytes,
+    config: configSource,
+  });
+  let early =
+    shape && paths.some((p) => isDirectory(resolve(cwd, p)))
+      ? new PoolWorkers(shape.workers, workerData(shape))
+      : undefined;
+
   const started = performance.now();
-  const { files, problems: walkProblems } = await discover(paths, config.ignorePaths, cwd);
-  debug(`discovered ${files.length} files in ${Math.round(performance.now() - started)} ms`);
-  for (const p of walkProblems) problems.push({ file: p.path, line: 0, column: 0, message: p.message });
+  let files: DiscoveredFile[];
+  let plan: PoolPlan | undefined;
+  try {
+    const discovered = await discover(paths, config.ignorePaths, cwd);
+    files = discovered.files;
+    debug(`discovered ${files.length} files in ${Math.round(performance.now() - started)} ms`);
+    for (const p of discovered.problems)
+      problems.push({ file: p.path, line: 0, column: 0, message: p.message });
+    plan = shape && poolPlan(files, cores);
+  } catch (e) {
+    early?.stop();
+    throw e;
+  }
+  if (early && !(plan && plan.mode === shape!.mode && plan.workers === shape!.workers)) {
+    early.stop();
+    early = undefined;
+  }
 
   // Each file is parsed once: no per-document cache. Without quick fixes to build, the YAML trees are
   // dropped as soon as each file's model is built (less memory, less garbage collection).
-  const fixes = options.fixes ?? true;
   const advisor = new Advisor(config, { incremental: () => false, keepTrees: () => fixes });
-  const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
 
   /** The problems and notices of a file read and parsed, its model already in the advisor. */
   const take = (f: DiscoveredFile, model: FileModel): void => {
@@ -143,15 +173,14 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     problems.push({ file: f.display, line: 0, column: 0, message });
   };
 
-  // Without trees to keep, the files can be read (and parsed) in worker threads: their models are added
-  // here in discovery order, as the loop below would (the same output, byte for byte).
-  const pool = fixes || !poolAvailable() ? undefined : poolPlan(files, availableParallelism());
-  if (pool) {
+  // The workers' results are added here in discovery order, as the loop below would (the same output, byte
+  // for byte).
+  if (plan) {
+    const pool = plan;
     const stats = await parseInPool(
       files,
+      early ?? new PoolWorkers(pool.workers, workerData(pool)),
       {
-        workers: pool.workers,
-        workerData: { buildId: BUILD_ID, mode: pool.mode, maxBytes, config: configSource },
         // A tokenizing worker's replies are small and quick to make: posted further ahead, they are there when
         // the main thread, the slower side, asks for the next file.
         batchesInFlight: pool.mode === 'events' ? 8 : 2,
@@ -219,16 +248,14 @@ export interface PoolPlan {
 }
 
 /**
- * The parse workers for these files: none for a small workspace or on one core; one tokenizing worker on two
- * cores; else model workers, one per core but the main thread's, up to 4. `STATEFUL_HA_WORKERS=N` and
+ * The parse workers a large workspace gets on this many cores: none on one core; one tokenizing worker on
+ * two; else model workers, one per core but the main thread's, up to 4. `STATEFUL_HA_WORKERS=N` and
  * `STATEFUL_HA_POOL_MODE=models|events` override (N = 0: all in the main thread; for tests and timing).
  */
-export function poolPlan(
-  files: readonly { path: string }[],
+export function poolShape(
   cores: number,
   env: Record<string, string | undefined> = process.env,
 ): PoolPlan | undefined {
-  if (files.length === 0) return undefined;
   const forcedMode = env.STATEFUL_HA_POOL_MODE;
   const mode: PoolMode =
     forcedMode === 'events' || forcedMode === 'models'
@@ -236,14 +263,22 @@ export function poolPlan(
       : cores >= MIN_MODEL_POOL_CORES
         ? 'models'
         : 'events';
-  const forced = env.STATEFUL_HA_WORKERS;
-  if (forced !== undefined && forced !== '') {
-    const n = Number(forced);
-    if (Number.isInteger(n) && n >= 0)
-      return n === 0 ? undefined : { workers: Math.min(n, files.length), mode };
-  }
+  const forced = forcedWorkers(env);
+  if (forced !== undefined) return forced === 0 ? undefined : { workers: forced, mode };
   if (cores < 2) return undefined;
-  const min = mode === 'events' ? MIN_EVENTS_POOL : MIN_MODEL_POOL;
+  return { workers: mode === 'events' ? 1 : Math.min(cores - 1, MAX_POOL_WORKERS), mode };
+}
+
+/** The parse workers for these files: `poolShape`'s, unless the workspace is too small to pay for them. */
+export function poolPlan(
+  files: readonly { path: string }[],
+  cores: number,
+  env: Record<string, string | undefined> = process.env,
+): PoolPlan | undefined {
+  const shape = files.length === 0 ? undefined : poolShape(cores, env);
+  if (!shape) return undefined;
+  if (forcedWorkers(env) !== undefined) return { ...shape, workers: Math.min(shape.workers, files.length) };
+  const min = shape.mode === 'events' ? MIN_EVENTS_POOL : MIN_MODEL_POOL;
   if (files.length < min.files) {
     let bytes = 0;
     for (const f of files) {
@@ -256,7 +291,22 @@ export function poolPlan(
     }
     if (bytes < min.bytes) return undefined;
   }
-  return { workers: mode === 'events' ? 1 : Math.min(cores - 1, MAX_POOL_WORKERS), mode };
+  return shape;
+}
+
+function forcedWorkers(env: Record<string, string | undefined>): number | undefined {
+  const forced = env.STATEFUL_HA_WORKERS;
+  if (forced === undefined || forced === '') return undefined;
+  const n = Number(forced);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function debug(message: string): void {
