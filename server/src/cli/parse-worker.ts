@@ -3,6 +3,7 @@
 // models or their texts and packed parse events (parse-protocol.ts). The catalog is rebuilt here from the
 // same configuration text, so the models are those of the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Catalog } from '../advisor/catalog/catalog.js';
 import { defaultConfig, loadConfig } from '../advisor/config/config.js';
 import { parseInput, readAhead, toWire } from './parse-input.js';
 import { BUILD_ID, type BatchReply, type BatchRequest, type ParseWorkerData } from './parse-protocol.js';
@@ -14,9 +15,12 @@ if (parentPort) {
     throw new Error(
       `parse worker from another build (${BUILD_ID}, the CLI is ${data.buildId}): run npm run build`,
     );
-  const catalog = data.config
-    ? loadConfig(data.config.text, data.config.path, data.config.knownRules).config.catalog
-    : defaultConfig().catalog;
+  // Only model workers need the catalog (a tokenizing worker starts its first batch sooner without it).
+  let catalog: Catalog | undefined;
+  const catalogOf = (): Catalog =>
+    (catalog ??= data.config
+      ? loadConfig(data.config.text, data.config.path, data.config.knownRules).config.catalog
+      : defaultConfig().catalog);
   // For the tests only: this worker dies (exit code 70) when sent a file whose path contains this text.
   const crashOn = process.env.STATEFUL_HA_TEST_WORKER_CRASH;
   port.on('message', (request: BatchRequest) => {
@@ -30,7 +34,7 @@ if (parentPort) {
         ) as ArrayBuffer[];
         port.postMessage({ id: request.id, results } satisfies BatchReply, buffers);
       } else {
-        const results = request.files.map((file) => toWire(parseInput(file, catalog, data.maxBytes)));
+        const results = request.files.map((file) => toWire(parseInput(file, catalogOf(), data.maxBytes)));
         port.postMessage({ id: request.id, results } satisfies BatchReply); // throws if a model cannot be cloned
       }
     } catch (e) {

@@ -55,13 +55,13 @@ function FastScalar(this: Scalar, value: unknown, type: Scalar.Type, source: str
   this.source = source;
   this.range = range;
 }
-function FastMap(this: FastMap, flow: boolean, range: Range | undefined): void {
+function FastMap(this: FastMap, flow: boolean, range: Range): void {
   this.items = [];
   this.flow = flow;
   this.range = range;
   this[NO_MERGE_KEYS] = undefined;
 }
-function FastSeq(this: YAMLSeq, flow: boolean, range: Range | undefined): void {
+function FastSeq(this: YAMLSeq, flow: boolean, range: Range): void {
   this.items = [];
   this.flow = flow;
   this.range = range;
@@ -80,8 +80,8 @@ const FastScalarNode = FastScalar as unknown as new (
   s: string,
   r: Range,
 ) => Scalar;
-const FastMapNode = FastMap as unknown as new (flow: boolean, range: Range | undefined) => FastMap;
-const FastSeqNode = FastSeq as unknown as new (flow: boolean, range: Range | undefined) => YAMLSeq;
+const FastMapNode = FastMap as unknown as new (flow: boolean, range: Range) => FastMap;
+const FastSeqNode = FastSeq as unknown as new (flow: boolean, range: Range) => YAMLSeq;
 const FastPairNode = FastPair as unknown as new (key: Node, value: Node) => Pair;
 
 // Documents likewise: the `Document` constructor builds a schema and directives for each (12 µs a document).
