@@ -25,6 +25,23 @@ export interface ParsedImage {
 }
 
 export function parseImage(image: string): ParsedImage {
+  let parsed = parsedImages.get(image);
+  if (parsed === undefined) {
+    if (parsedImages.size >= PARSED_IMAGES_MAX) parsedImages.clear();
+    parsed = Object.freeze(parseImageRef(image));
+    parsedImages.set(image, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Parsed images by reference, shared (frozen): a workspace names few distinct images in many containers
+ * (5,000 generated files: ~15,000 containers), and the engine and backup-tool matches parse each one.
+ */
+const parsedImages = new Map<string, Readonly<ParsedImage>>();
+const PARSED_IMAGES_MAX = 4096;
+
+function parseImageRef(image: string): ParsedImage {
   let ref = image.trim().toLowerCase();
   const at = ref.indexOf('@');
   if (at >= 0) ref = ref.slice(0, at);
@@ -56,6 +73,8 @@ export class Catalog {
   }
 
   private readonly engineByRepository = new Map<string, EngineDefinition>();
+  /** Each engine's trusted image namespaces, made at its first match. */
+  private readonly trustedNamespaces = new Map<EngineDefinition, ReadonlySet<string>>();
 
   engineById(id: string): EngineDefinition | undefined {
     return this.engines.find((e) => e.id === id);
@@ -69,7 +88,12 @@ export class Catalog {
     const def = this.engineByRepository.get(img.path) ?? this.engineByRepository.get(img.repository);
     if (!def) return undefined;
     const bitnami = img.namespace === 'bitnami' || (img.namespace ?? '').endsWith('/bitnami');
-    const trustedNamespaces = new Set(['library', 'bitnami', ...(def.trustedNamespaces ?? [])]);
+    let trustedNamespaces = this.trustedNamespaces.get(def);
+    if (!trustedNamespaces)
+      this.trustedNamespaces.set(
+        def,
+        (trustedNamespaces = new Set(['library', 'bitnami', ...(def.trustedNamespaces ?? [])])),
+      );
     const trustedImage =
       img.namespace === undefined ||
       trustedNamespaces.has(img.namespace) ||

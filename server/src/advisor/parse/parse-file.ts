@@ -256,7 +256,7 @@ export function parseFile(
   const documents: ParsedDocument[] = docs.map((doc, index) => ({
     index,
     doc,
-    range: documentRange(locator, doc, text),
+    range: documentRange(locator, doc, text, options.cache !== undefined),
   }));
   source.documents = documents;
   for (const doc of docs) {
@@ -326,17 +326,18 @@ function composeEntries(doc: Document.Parsed): number {
  * A document's range: from its `---` (or its content, when it has no marker) to the end of its content;
  * comments before the next document are not part of it.
  */
-function documentRange(locator: Locator, doc: Document.Parsed, text: string): SourceRange {
+/** A document's range. `remember`: the document is cached for the next parse (its span is then kept). */
+function documentRange(locator: Locator, doc: Document.Parsed, text: string, remember: boolean): SourceRange {
   const r = doc.range ?? [0, 0, 0];
   const contents = doc.contents as Node | null;
   if (!contents?.range || isEmptyNode(contents)) {
     return locator.at(r[0], doc.directives?.docStart ? Math.min(r[0] + 3, text.length) : r[0]);
   }
-  let span = documentSpans.get(doc);
+  let span = remember ? documentSpans.get(doc) : undefined;
   if (!span) {
     const start = doc.directives?.docStart ? r[0] : contents.range[0];
     span = [start - r[0], Math.max(start, contentEnd(contents)) - r[0]];
-    documentSpans.set(doc, span);
+    if (remember) documentSpans.set(doc, span);
   }
   return locator.at(r[0] + span[0], r[0] + span[1]);
 }
