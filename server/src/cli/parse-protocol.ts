@@ -8,8 +8,8 @@ export const BUILD_ID = typeof STATEFUL_HA_BUILD_ID === 'string' ? STATEFUL_HA_B
 
 /**
  * What workers do with a file. `models`: read, parse and build its model (released), posted back as plain
- * data. `events`: only read it and tokenize it (`tokenize`), posted back as its text and one transferred
- * buffer; the main thread builds the model. Decoding a posted model costs the main thread most of what
+ * data. `events`: only read it and tokenize it (`tokenize`), posted back as its text and its tokens (two
+ * transferred buffers); the main thread builds the model. Decoding a posted model costs the main thread most of what
  * building it from the events does, so `events` is the mode when the workers and the main thread share two
  * cores, `models` when each has a core of its own.
  */
