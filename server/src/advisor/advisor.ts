@@ -256,11 +256,12 @@ export class Advisor {
       if (!cache) this.caches.set(path, (cache = new DocumentCache()));
     } else this.caches.delete(path);
     const keep = this.keepTrees(path);
+    const fast = !keep && !cache;
     const model = parseFile(path, text, this.catalog, {
       cache,
       stats: this.stats,
-      fast: !keep && !cache,
-      tokens: keep || cache ? undefined : tokens,
+      fast,
+      tokens: fast ? tokens : undefined,
     });
     if (!keep) this.release(model);
     return model;

@@ -57,7 +57,7 @@ interface Batch {
 }
 
 /**
- * Parse workers, started ahead of the files they are to read: they boot (~0.25 s) while the CLI walks the
+ * Parse workers, started ahead of the files they are to read: they boot (~0.3 s) while the CLI walks the
  * folders. Their replies and losses go to the run they are attached to; a loss before it is kept for it.
  */
 export class PoolWorkers {

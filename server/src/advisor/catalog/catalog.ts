@@ -89,11 +89,10 @@ export class Catalog {
     if (!def) return undefined;
     const bitnami = img.namespace === 'bitnami' || (img.namespace ?? '').endsWith('/bitnami');
     let trustedNamespaces = this.trustedNamespaces.get(def);
-    if (!trustedNamespaces)
-      this.trustedNamespaces.set(
-        def,
-        (trustedNamespaces = new Set(['library', 'bitnami', ...(def.trustedNamespaces ?? [])])),
-      );
+    if (!trustedNamespaces) {
+      trustedNamespaces = new Set(['library', 'bitnami', ...(def.trustedNamespaces ?? [])]);
+      this.trustedNamespaces.set(def, trustedNamespaces);
+    }
     const trustedImage =
       img.namespace === undefined ||
       trustedNamespaces.has(img.namespace) ||

@@ -26,7 +26,7 @@ import {
   parseEvents,
 } from 'js-yaml';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node, type ScalarTag } from 'yaml';
-import { NO_MERGE_KEYS } from '../yaml/nodes.js';
+import { NO_MERGE_KEYS, type MergeFlagged } from '../yaml/nodes.js';
 import { EVENT_WIDTH, PackedEvents, packEvents } from './event-codec.js';
 
 /** V8's shortest sliced string (`SlicedString::kMinLength`): shorter substrings are copies already. */
@@ -47,7 +47,6 @@ const seqPrototype = new YAMLSeq();
 const pairPrototype = new Pair(null);
 
 type Range = [number, number, number];
-type FastMap = YAMLMap & { [NO_MERGE_KEYS]?: true };
 
 function FastScalar(this: Scalar, value: unknown, type: Scalar.Type, source: string, range: Range): void {
   this.value = value;
@@ -55,7 +54,7 @@ function FastScalar(this: Scalar, value: unknown, type: Scalar.Type, source: str
   this.source = source;
   this.range = range;
 }
-function FastMap(this: FastMap, flow: boolean, range: Range): void {
+function FastMap(this: MergeFlagged, flow: boolean, range: Range): void {
   this.items = [];
   this.flow = flow;
   this.range = range;
@@ -80,7 +79,7 @@ const FastScalarNode = FastScalar as unknown as new (
   s: string,
   r: Range,
 ) => Scalar;
-const FastMapNode = FastMap as unknown as new (flow: boolean, range: Range) => FastMap;
+const FastMapNode = FastMap as unknown as new (flow: boolean, range: Range) => MergeFlagged;
 const FastSeqNode = FastSeq as unknown as new (flow: boolean, range: Range) => YAMLSeq;
 const FastPairNode = FastPair as unknown as new (key: Node, value: Node) => Pair;
 
@@ -105,11 +104,10 @@ function newDocument(contents: Node, range: Range, docStart: boolean): Document.
 }
 
 /** Plain scalar resolution of the `yaml` core schema (the tags the composer tests, in its order). */
-const referenceDocument = new Document();
-const plainTags = (referenceDocument.schema.tags as ScalarTag[]).filter(
+const plainTags = (documentPrototype.schema.tags as ScalarTag[]).filter(
   (t) => (t.default === true || t.default === 'key') && t.test !== undefined,
 );
-const docOptions = referenceDocument.options;
+const docOptions = documentPrototype.options;
 
 /**
  * The text's parse events packed and laid out (`event-codec.ts`), or undefined when the text needs the

@@ -324,9 +324,9 @@ function composeEntries(doc: Document.Parsed): number {
 
 /**
  * A document's range: from its `---` (or its content, when it has no marker) to the end of its content;
- * comments before the next document are not part of it.
+ * comments before the next document are not part of it. `remember`: the document is cached for the next
+ * parse, so its span is kept for that parse to reuse.
  */
-/** A document's range. `remember`: the document is cached for the next parse (its span is then kept). */
 function documentRange(locator: Locator, doc: Document.Parsed, text: string, remember: boolean): SourceRange {
   const r = doc.range ?? [0, 0, 0];
   const contents = doc.contents as Node | null;

@@ -185,7 +185,7 @@ export function pairsOf(doc: Document, node: unknown): Pair<Node, Node>[] {
  * `pairsOf` does not look through their keys at every lookup.
  */
 export const NO_MERGE_KEYS = Symbol('no merge keys');
-type MergeFlagged = YAMLMap & { [NO_MERGE_KEYS]?: true };
+export type MergeFlagged = YAMLMap & { [NO_MERGE_KEYS]?: true };
 
 /** A `<<` key among a map's own keys (rare: most maps are their own pairs, with nothing to memoise). */
 function hasMergeKey(map: YAMLMap): boolean {
