@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Advisor, type AdvisorOptions } from '../../server/src/advisor/advisor.js';
 import type { Finding } from '../../server/src/advisor/model/model.js';
+import { isPacked } from '../../server/src/advisor/parse/parse-file.js';
 import { deflateText } from '../../server/src/service/text-packing.js';
 import { FIXTURES, yamlFiles } from './helpers.js';
 import { getHeapSnapshot } from 'node:v8';
@@ -116,15 +117,19 @@ describe('released YAML trees', () => {
     let unpacks = 0;
     const a = advisorFor(ws.files, {
       keepTrees: (p) => open.has(p),
-      packText: (text) => {
-        const unpack = deflateText(text);
-        return () => (unpacks++, unpack());
+      packText: {
+        pack: deflateText.pack,
+        unpack: (packed) => (unpacks++, deflateText.unpack(packed)),
       },
     });
     const file = ws.files[0]!;
     const source = () => a.model(file.path)!.source!;
-    assert.equal(typeof Object.getOwnPropertyDescriptor(source(), 'text')?.get, 'function', 'packed');
-    assert.equal(typeof Object.getOwnPropertyDescriptor(source(), 'lineCounter')?.get, 'function');
+    assert.equal(isPacked(source()), true, 'packed');
+    assert.equal(
+      Object.values(source()).some((v) => v === file.text),
+      false,
+      'the plain text is not kept beside the packed one',
+    );
     const parses = a.stats.parses;
     assert.equal(a.setFile(file.path, file.text), false, 'the same text, compared with the packed one');
     assert.equal(unpacks, 1);
@@ -133,7 +138,11 @@ describe('released YAML trees', () => {
     assert.equal(source().text, `${file.text}\n# changed\n`);
     open.add(file.path);
     assert.equal(a.setFile(file.path, file.text), true, 'opened: parsed with its trees');
-    assert.equal(Object.getOwnPropertyDescriptor(source(), 'text')?.value, file.text, 'a plain field');
+    assert.equal(isPacked(source()), false, 'unpacked when opened');
+    assert.equal(source().text, file.text);
+    const reads = unpacks;
+    assert.equal(source().text, file.text);
+    assert.equal(unpacks, reads, 'an opened file’s text is a plain field: read without unpacking');
   });
 
   it('a released model’s empty lists and maps are one shared, frozen value', () => {

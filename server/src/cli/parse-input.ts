@@ -6,7 +6,7 @@ import { LineCounter } from 'yaml';
 import type { Catalog } from '../advisor/catalog/catalog.js';
 import type { SourceFile } from '../advisor/model/model.js';
 import type { FileModel } from '../advisor/model/workspace.js';
-import { parseFile, releaseTrees, tokenize, type Tokens } from '../advisor/parse/parse-file.js';
+import { FileSource, parseFile, releaseTrees, tokenize, type Tokens } from '../advisor/parse/parse-file.js';
 import { describeFsError } from './discover.js';
 
 /** A file's text (BOM removed), or why it is not linted (a whole-file input problem). */
@@ -81,8 +81,11 @@ export function toWire(input: ParsedInput): WireInput {
   if (!source) return { model: rest };
   if (!source.treesReleased)
     throw new Error(`${input.model.path}: YAML trees cannot be posted to another thread`);
-  const { lineCounter, ...plain } = source;
-  return { model: { ...rest, source: plain }, lineStarts: lineCounter.lineStarts };
+  const { path, text, kind, documents, syntaxErrors, skippedReason, treesReleased, lineCounter } = source;
+  return {
+    model: { ...rest, source: { path, text, kind, documents, syntaxErrors, skippedReason, treesReleased } },
+    lineStarts: lineCounter.lineStarts,
+  };
 }
 
 export function fromWire(wire: WireInput): ParsedInput {
@@ -91,5 +94,5 @@ export function fromWire(wire: WireInput): ParsedInput {
   if (!source) return { model: rest };
   const lineCounter = new LineCounter();
   for (const offset of wire.lineStarts ?? []) lineCounter.addNewLine(offset);
-  return { model: { source: { ...source, lineCounter }, ...rest } };
+  return { model: { source: FileSource.of(source, lineCounter), ...rest } };
 }

@@ -10,6 +10,7 @@ import type {
   ParsedDocument,
   SourceFile,
   StorageClassObject,
+  StorageProfile,
   SyntaxProblem,
   Workload,
 } from '../model/model.js';
@@ -214,8 +215,11 @@ export function parseFile(
   catalog: Catalog,
   options: ParseOptions = {},
 ): FileModel {
+  // Every object of the file keeps the path, and every id starts with it: one flat string (see `flat`;
+  // `path.join` builds a tree of parts).
+  flat(path);
   const lineCounter = new LineCounter();
-  const source: SourceFile = { path, text, kind: 'other', lineCounter, documents: [], syntaxErrors: [] };
+  const source = new FileSource(path, text, lineCounter);
   const locator = new Locator(path, lineCounter, text);
   if (options.fast && options.tokens) {
     // Tokenized by `tokenize`, which passed the text through the same guards. The line starts stay a typed
@@ -382,7 +386,43 @@ function hasOnlyKey(o: object, key: string): boolean {
   return own.length === 1 && own[0] === key;
 }
 
+/**
+ * `s`, made flat. V8 keeps a string built by `+` or a template literal (an id, a description) as a tree
+ * of its parts, 20–32 bytes a part, until a character of it is read: reading one makes it flat, and the
+ * next collection drops the tree. A released model's ids, references and descriptions were 250,000 such
+ * parts (8 MB) for the 5,000-file benchmark workspace.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+function flatProfile(p: StorageProfile): void {
+  flat(p.description);
+  if (p.definedBy !== undefined) flat(p.definedBy);
+}
+
+/** Flattens the strings a released model keeps that the parsers built by concatenation (see `flat`). */
+function flattenBuiltStrings(model: FileModel): void {
+  for (const o of model.objects) {
+    flat(o.id);
+    flat(o.ref);
+    if ('profile' in o) flatProfile((o as StorageClassObject).profile);
+    if ('description' in o) flat((o as { description: string }).description);
+    if ('templateOf' in o && typeof o.templateOf === 'string') flat(o.templateOf);
+  }
+  for (const w of model.workloads) {
+    flat(w.id);
+    flat(w.ref);
+    if (w.placement.detail !== undefined) flat(w.placement.detail);
+    if (w.spread.detail !== undefined) flat(w.spread.detail);
+    if (w.spread.selectorMismatch !== undefined) flat(w.spread.selectorMismatch);
+    for (const c of w.containers) for (const m of c.mounts) flatProfile(m.storage);
+  }
+}
+
 function compactReleased(model: FileModel): void {
+  flattenBuiltStrings(model);
   model.commentSuppressions = compacted(model.commentSuppressions);
   model.workloads = compacted(model.workloads);
   model.objects = compacted(model.objects);
@@ -421,61 +461,135 @@ function compactReleased(model: FileModel): void {
 }
 
 /**
- * Keeps a released file's text in another form: `pack` returns the function that gives the text back.
- * The language server packs closed files' texts (zlib): 18.5 MB of text is 4.9 MB for 5,000 files.
+ * Keeps released files' texts in another form: the language server deflates closed files' texts (18.5 MB
+ * of text is 4.9 MB for 5,000 files). One packer serves every file.
  */
-export type TextPacker = (text: string) => () => string;
+export interface TextPacker {
+  pack(text: string): Uint8Array;
+  unpack(packed: Uint8Array): string;
+}
+
+/**
+ * A file's text, kind, documents and syntax errors. A released file's text can be packed (`packText`):
+ * `text` and `lineCounter` then unpack it when read, and the line starts are counted again. The accessors
+ * are the class's: accessors of each source's own (`Object.defineProperty`) made each of 5,000 packed
+ * sources a dictionary with three closures (5 MB).
+ */
+export class FileSource implements SourceFile {
+  kind: FileKind = 'other';
+  documents: ParsedDocument[] = [];
+  syntaxErrors: SyntaxProblem[] = [];
+  skippedReason: string | undefined = undefined;
+  treesReleased: boolean | undefined = undefined;
+  private plainText: string | undefined;
+  private plainLines: LineCounter | undefined;
+  /** The packed text and its packer, while packed. */
+  private packed: Uint8Array | undefined = undefined;
+  private packer: TextPacker | undefined = undefined;
+
+  constructor(
+    readonly path: string,
+    text: string,
+    lineCounter: LineCounter,
+  ) {
+    this.plainText = text;
+    this.plainLines = lineCounter;
+  }
+
+  /** A source with these fields (a model posted from another thread). */
+  static of(fields: Omit<SourceFile, 'lineCounter'>, lineCounter: LineCounter): FileSource {
+    const source = new FileSource(fields.path, fields.text, lineCounter);
+    source.kind = fields.kind;
+    source.documents = fields.documents;
+    source.syntaxErrors = fields.syntaxErrors;
+    source.skippedReason = fields.skippedReason;
+    source.treesReleased = fields.treesReleased;
+    return source;
+  }
+
+  get text(): string {
+    return this.plainText ?? this.unpacked().text;
+  }
+
+  set text(text: string) {
+    this.unpack();
+    this.plainText = text;
+  }
+
+  get lineCounter(): LineCounter {
+    if (this.plainLines) return this.plainLines;
+    const u = this.unpacked();
+    if (!u.lineCounter) countLines(u.text, (u.lineCounter = new LineCounter()));
+    return u.lineCounter;
+  }
+
+  set lineCounter(lineCounter: LineCounter) {
+    this.unpack();
+    this.plainLines = lineCounter;
+  }
+
+  get isPacked(): boolean {
+    return this.packed !== undefined;
+  }
+
+  /** Replaces the text with a packed copy and drops the line starts (8 MB for 5,000 files). */
+  pack(packer: TextPacker): void {
+    if (this.packed || this.plainText === undefined) return;
+    this.packed = packer.pack(this.plainText);
+    this.packer = packer;
+    this.plainText = undefined;
+    this.plainLines = undefined;
+  }
+
+  /** Gives a packed source its text and line starts back as plain fields. */
+  unpack(): void {
+    if (!this.packed) return;
+    const u = this.unpacked();
+    this.plainText = u.text;
+    this.plainLines = this.lineCounter;
+    this.packed = this.packer = undefined;
+    if (lastUnpacked === u) lastUnpacked = undefined;
+  }
+
+  private unpacked(): Unpacked {
+    if (lastUnpacked?.source !== this)
+      lastUnpacked = { source: this, text: this.packer!.unpack(this.packed!) };
+    return lastUnpacked;
+  }
+}
+
+interface Unpacked {
+  source: FileSource;
+  text: string;
+  lineCounter?: LineCounter;
+}
 
 /**
  * The text and line starts last unpacked, for callers that read them again and again (a rule, finding
  * after finding, or a fix after the setFile that compared the text).
  */
-let lastUnpacked: { source: SourceFile; text: string; lineCounter?: LineCounter } | undefined;
+let lastUnpacked: Unpacked | undefined;
 
 /**
- * Replaces a released file's text with a packed copy and drops its line starts (8 MB for 5,000 files;
- * counted again from the text when asked for): `text` and `lineCounter` stay readable, through getters.
- * Only a released file is packed: its model's strings are its own copies (see `fast-yaml.ts`), so nothing
- * else keeps the text alive. Texts with surrogates are left as they are: the packer works on UTF-8 bytes,
- * where a lone surrogate does not survive (and astral characters are rare in manifests).
+ * Packs a released file's text (see `FileSource`). Only a released file is packed: its model's strings
+ * are its own copies (see `fast-yaml.ts`), so nothing else keeps the text alive. Texts with surrogates are
+ * left as they are: the packer works on UTF-8 bytes, where a lone surrogate does not survive (and astral
+ * characters are rare in manifests).
  */
-export function packText(source: SourceFile, pack: TextPacker): void {
-  if (!source.treesReleased || isPacked(source)) return;
-  const text = source.text;
-  if (/[\ud800-\udfff]/.test(text)) return;
-  const unpack = pack(text);
-  const unpacked = (): NonNullable<typeof lastUnpacked> => {
-    if (lastUnpacked?.source !== source) lastUnpacked = { source, text: unpack() };
-    return lastUnpacked;
-  };
-  Object.defineProperties(source, {
-    text: { get: () => unpacked().text, enumerable: true, configurable: true },
-    lineCounter: {
-      get: () => {
-        const u = unpacked();
-        if (!u.lineCounter) countLines(u.text, (u.lineCounter = new LineCounter()));
-        return u.lineCounter;
-      },
-      enumerable: true,
-      configurable: true,
-    },
-  });
+export function packText(source: SourceFile, packer: TextPacker): void {
+  if (!source.treesReleased || !(source instanceof FileSource) || source.isPacked) return;
+  if (/[\ud800-\udfff]/.test(source.text)) return;
+  source.pack(packer);
+}
+
+/** Whether the source's text is packed. */
+export function isPacked(source: SourceFile): boolean {
+  return source instanceof FileSource && source.isPacked;
 }
 
 /** Gives a packed file its text and line starts back as plain fields (it is parsed again with its trees). */
 export function unpackText(source: SourceFile): void {
-  if (!isPacked(source)) return;
-  const { text, lineCounter } = source;
-  for (const [key, value] of [
-    ['text', text],
-    ['lineCounter', lineCounter],
-  ] as const)
-    Object.defineProperty(source, key, { value, writable: true, enumerable: true, configurable: true });
-  if (lastUnpacked?.source === source) lastUnpacked = undefined;
-}
-
-function isPacked(source: SourceFile): boolean {
-  return Object.getOwnPropertyDescriptor(source, 'text')?.get !== undefined;
+  if (source instanceof FileSource) source.unpack();
 }
 
 function parseAll(text: string): Document.Parsed[] {
