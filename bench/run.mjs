@@ -125,8 +125,8 @@ function serverSpecs() {
         label: 'stateful-ha server',
         command: process.execPath,
         // As the extension starts it (client/src/extension.ts): `--expose-gc` lets it compact its heap when
-        // quiet; one malloc arena.
-        args: ['--expose-gc', OURS, '--stdio'],
+        // quiet; 4 MB semi-spaces; one malloc arena.
+        args: ['--expose-gc', '--max-semi-space-size=4', OURS, '--stdio'],
         env: { MALLOC_ARENA_MAX: '1' },
         passNotification: 'statefulHa/counts',
         debounceMs: 150, // the longest of its adaptive debounce for a burst of edits (15–150 ms)
