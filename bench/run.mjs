@@ -124,9 +124,8 @@ function serverSpecs() {
         id: 'ours',
         label: 'stateful-ha server',
         command: process.execPath,
-        // As the extension starts it (client/src/extension.ts): `--expose-gc` lets it compact its heap when
-        // quiet; 4 MB semi-spaces; one malloc arena.
-        args: ['--expose-gc', '--max-semi-space-size=4', OURS, '--stdio'],
+        // As the extension starts it (client/src/extension.ts): 4 MB semi-spaces, one malloc arena.
+        args: ['--max-semi-space-size=4', OURS, '--stdio'],
         env: { MALLOC_ARENA_MAX: '1' },
         passNotification: 'statefulHa/counts',
         debounceMs: 150, // the longest of its adaptive debounce for a burst of edits (15–150 ms)
@@ -565,7 +564,7 @@ async function partMemory(manifest) {
   const peak = c.peakRss();
   const st = await stats(c);
   const published = new Set(c.events.map((e) => e.uri)).size;
-  // The steady state: the server compacts its heap once quiet (with `--expose-gc`, as the extension starts it).
+  // The steady state: the server compacts its heap once quiet.
   await new Promise((r) => setTimeout(r, 15_000));
   const idleRss = c.rss();
   const idleStats = await stats(c);

@@ -24,7 +24,7 @@ import {
   type SummaryParams,
   type TrustParams,
 } from './service/protocol.js';
-import { tuneGarbageCollection } from './gc-tuning.js';
+import { fullCollection, tuneGarbageCollection } from './gc-tuning.js';
 import { HeapCompactor } from './service/heap-compaction.js';
 import { LanguageService, type FileChangeType as ServiceChangeType } from './service/service.js';
 import { registerOperationsHandlers } from './service/operations-requests.js';
@@ -44,15 +44,14 @@ const service = new LanguageService({
   showWarning: (message) => void connection.window.showWarningMessage(message),
 });
 
-// With `--expose-gc` (as the extension starts it), the heap a workspace's first pass grew is compacted once
-// the server is quiet, after the service let go of what it can rebuild.
-const exposedGc = (globalThis as { gc?: () => void }).gc;
+// The heap a workspace's first pass grew is compacted once the server is quiet, after the service let go of
+// what it can rebuild.
+const collect = fullCollection();
 const compactor = new HeapCompactor(
-  exposedGc &&
-    (() => {
-      service.releaseCaches();
-      exposedGc();
-    }),
+  () => {
+    service.releaseCaches();
+    collect();
+  },
   () => service.busy(),
 );
 

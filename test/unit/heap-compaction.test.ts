@@ -3,6 +3,8 @@
 // The collection itself is the real `gc` where exposed; here a recorder stands in for it, since what is
 // tested is when it is called, not what V8 does.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { HeapCompactor } from '../../server/src/service/heap-compaction.js';
 
@@ -96,5 +98,26 @@ describe('heap compaction schedule', () => {
     await sleep(300);
     assert.equal(c.stats.rounds, 0);
     c.dispose();
+  });
+
+  it('gets a real full collection in a process started without --expose-gc', () => {
+    // A child process, so that the runner's own flags cannot hide the case: an object only a WeakRef holds
+    // is gone after the collection, and `gc` was not there before.
+    const script = `
+      const { fullCollection } = require(${JSON.stringify(join(__dirname, '../../server/src/gc-tuning.ts'))});
+      const before = typeof globalThis.gc;
+      const collect = fullCollection();
+      let ref = new WeakRef({ big: new Array(1000).fill(0) });
+      setTimeout(() => {
+        collect();
+        setTimeout(() => console.log(JSON.stringify({ before, collected: ref.deref() === undefined })), 0);
+      }, 0);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { before: 'undefined', collected: true });
   });
 });

@@ -1,8 +1,8 @@
 // Gives the memory of a burst of work back to the system once the server is idle. V8 keeps the heap it grew
 // to: after the first pass over a 5,000-file workspace the server held 408–426 MB RSS for a 137–146 MB live
 // set, the same 15 s later (Node runs no idle-time collection). A few full collections while nobody waits
-// compact it: measured 415 → 237 MB after 6 rounds of ~150–220 ms each. Needs `--expose-gc` (the extension
-// starts the server with it); without it, does nothing.
+// compact it: measured 415 → 237 MB after 6 rounds of ~150–220 ms each. The server gives it V8's full
+// collection (gc-tuning.ts, `fullCollection`); without one, it does nothing.
 import { getHeapStatistics } from 'node:v8';
 
 export interface CompactionOptions {
