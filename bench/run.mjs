@@ -586,8 +586,8 @@ async function partMemory(manifest) {
         'initialize → first pass complete (scan, parse, index, analyze, publish)',
         pass ? ms(indexedMs) : 'timeout',
       ],
-      ['server RSS after indexing (VmRSS)', mb(rss)],
-      ['server RSS after 15 s idle', mb(idleRss)],
+      ['server RSS right after the first pass (VmRSS)', mb(rss)],
+      ['server RSS once quiet: 15 s later (VmRSS)', mb(idleRss)],
       ['server peak RSS (VmHWM)', mb(peak)],
       ['files with published diagnostics', String(published)],
       [
