@@ -280,6 +280,36 @@ describe('bad input: clear message with file and line, never a stack trace, othe
     assert.ok(out.findings.some((f) => f.rule === 'missing-node-affinity' && f.severity === 'error'));
     assert.ok(!out.findings.some((f) => f.rule === 'single-copy-data'));
   });
+
+  it('two linted folders with a config each: the first folder’s applies to both, the other is named as unread', () => {
+    write('cfg3/a/.stateful-ha.yaml', 'rules:\n  missing-node-affinity: error\n');
+    write('cfg3/a/stack.yml', POSTGRES_STACK);
+    write('cfg3/b/.stateful-ha.yaml', 'rules:\n  missing-node-affinity: off\n');
+    write('cfg3/b/stack.yml', POSTGRES_STACK);
+    const { out, code, stderr } = lintJson([join(dir, 'cfg3', 'a'), join(dir, 'cfg3', 'b')]);
+    assert.equal(code, 1);
+    const affinity = out.findings.filter((f) => f.rule === 'missing-node-affinity');
+    assert.deepEqual(
+      affinity.map((f) => [f.file, f.severity]),
+      [
+        [join(dir, 'cfg3', 'a', 'stack.yml'), 'error'],
+        [join(dir, 'cfg3', 'b', 'stack.yml'), 'error'],
+      ],
+    );
+    assert.equal(
+      stderr,
+      `note ${join(dir, 'cfg3', 'b', '.stateful-ha.yaml')}: not read; this run's configuration is ${join(dir, 'cfg3', 'a', '.stateful-ha.yaml')} (one per run: lint the folders separately, or name one with --config)\n`,
+    );
+    // Named explicitly, a configuration leaves no other unread.
+    const explicit = lintJson([
+      '--config',
+      join(dir, 'cfg3', 'b', '.stateful-ha.yaml'),
+      join(dir, 'cfg3', 'a'),
+      join(dir, 'cfg3', 'b'),
+    ]);
+    assert.equal(explicit.stderr, '');
+    assert.ok(!explicit.out.findings.some((f) => f.rule === 'missing-node-affinity'));
+  });
 });
 
 describe('explain and rules', () => {

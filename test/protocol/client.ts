@@ -84,7 +84,13 @@ export class TestClient {
 
   static async start(
     root: string,
-    options: { initializationOptions?: unknown; settings?: unknown; nodeArgs?: string[] } = {},
+    options: {
+      initializationOptions?: unknown;
+      settings?: unknown;
+      nodeArgs?: string[];
+      /** More workspace folders, after `root`. */
+      folders?: string[];
+    } = {},
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], {
       stdio: 'pipe',
@@ -124,7 +130,10 @@ export class TestClient {
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uriOf(root),
-      workspaceFolders: [{ uri: uriOf(root), name: 'ws' }],
+      workspaceFolders: [root, ...(options.folders ?? [])].map((f, i) => ({
+        uri: uriOf(f),
+        name: i === 0 ? 'ws' : `ws${i + 1}`,
+      })),
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: {

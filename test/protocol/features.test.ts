@@ -1,6 +1,6 @@
 // Code actions, hover, code lens, the summary request, configuration and settings over the real protocol.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -285,6 +285,36 @@ describe('configuration', () => {
     } finally {
       await client.stop();
       ws.dispose();
+    }
+  });
+
+  it('with several workspace folders, reads the first folder’s .stateful-ha.yaml and flags the others as unread', async () => {
+    const first = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  no-dr-target: off\n' });
+    const second = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  double-replication: off\n' });
+    const client = await TestClient.start(first.root, { folders: [second.root] });
+    try {
+      // The first folder's configuration applies to both folders' files.
+      for (const ws of [first, second]) {
+        const ds = await client.waitFor(ws.uri('db/cassandra.yaml'), has('double-replication'));
+        assert.equal(lacks('no-dr-target')(ds), true, ws.root);
+      }
+      const unread = await client.waitFor(second.uri('.stateful-ha.yaml'), has('config'));
+      assert.equal(unread.length, 1);
+      assert.equal(unread[0]!.severity, 2);
+      const message = unread[0]!.message as string;
+      assert.match(message, /not read/);
+      assert.ok(message.includes(join(first.root, '.stateful-ha.yaml')), message);
+      assert.deepEqual(client.diagnostics.get(first.uri('.stateful-ha.yaml'))?.diagnostics ?? [], []);
+      // Removed, it no longer carries the warning.
+      rmSync(join(second.root, '.stateful-ha.yaml'));
+      client.notify('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: second.uri('.stateful-ha.yaml'), type: 3 }],
+      });
+      await client.waitFor(second.uri('.stateful-ha.yaml'), (d) => d.length === 0);
+    } finally {
+      await client.stop();
+      first.dispose();
+      second.dispose();
     }
   });
 

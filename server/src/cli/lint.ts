@@ -42,27 +42,41 @@ export interface LintOptions {
   fixes?: boolean;
 }
 
-async function findConfig(paths: string[], cwd: string, explicit?: string): Promise<string | undefined> {
-  if (explicit) return explicit;
-  const candidates: string[] = [];
+/**
+ * The configuration of a run: `--config`, else the first `.stateful-ha.yaml` beside the linted paths (in a
+ * linted folder, or in a linted file's folder), else the current directory's. One per run: the others
+ * found beside the paths are returned as `unread`, for a notice.
+ */
+async function findConfig(
+  paths: string[],
+  cwd: string,
+  explicit?: string,
+): Promise<{ path?: string; unread: string[] }> {
+  if (explicit) return { path: explicit, unread: [] };
+  const besidePaths: string[] = [];
   for (const p of paths) {
     try {
       const st = await fs.stat(p);
-      candidates.push(join(st.isDirectory() ? p : dirname(p), CONFIG_FILE_NAME));
+      const candidate = join(st.isDirectory() ? p : dirname(p), CONFIG_FILE_NAME);
+      if (!besidePaths.includes(candidate)) besidePaths.push(candidate);
     } catch {
       // reported by discovery
     }
   }
-  candidates.push(join(cwd, CONFIG_FILE_NAME));
-  for (const c of candidates) {
-    try {
-      await fs.access(c);
-      return c;
-    } catch {
-      // try the next one
-    }
+  const found: string[] = [];
+  for (const c of besidePaths) if (await exists(c)) found.push(c);
+  if (found.length > 0) return { path: found[0], unread: found.slice(1) };
+  const inCwd = join(cwd, CONFIG_FILE_NAME);
+  return { path: (await exists(inCwd)) ? inCwd : undefined, unread: [] };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 export async function lintPaths(paths: string[], options: LintOptions = {}): Promise<LintResult> {
@@ -75,7 +89,11 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   let config: AdvisorConfig = defaultConfig();
   /** The configuration's text, for the parse workers to build the same catalog. */
   let configSource: ParseWorkerData['config'];
-  const configPath = await findConfig(paths, cwd, options.configPath);
+  const { path: configPath, unread } = await findConfig(paths, cwd, options.configPath);
+  for (const other of unread)
+    notices.push(
+      `${other}: not read; this run's configuration is ${configPath} (one per run: lint the folders separately, or name one with --config)`,
+    );
   if (configPath) {
     try {
       const text = await fs.readFile(configPath, 'utf8');

@@ -118,6 +118,8 @@ export class LanguageService {
   private fileConfig: AdvisorConfig = defaultConfig();
   private configProblems: Diagnostic[] = [];
   private configUri: string | undefined;
+  /** The configuration files of the other workspace folders, which are not read: a warning on each. */
+  private unreadConfigs = new Map<string, Diagnostic[]>();
   private ignored: IgnoreMatcher = () => false;
   private readonly reportedFailures = new Set<string>();
   private warnedFailure = false;
@@ -214,7 +216,47 @@ export class LanguageService {
         }));
       }
     }
+    this.unreadConfigs = await this.findUnreadConfigs();
     this.applyConfig();
+  }
+
+  /**
+   * A workspace has one configuration, the first folder's (or `statefulHa.configFile`'s): the same file in
+   * another folder is not read, and would be silently ignored but for the warning it gets here.
+   */
+  private async findUnreadConfigs(): Promise<Map<string, Diagnostic[]>> {
+    const unread = new Map<string, Diagnostic[]>();
+    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    if (!this.trusted || isAbsolute(file) || !this.configUri) return unread;
+    const used = uriToPath(this.configUri);
+    for (const folder of this.folders.slice(1)) {
+      const uri = toUri(join(folder, file));
+      if (uri === this.configUri) continue;
+      if (!this.open.has(uri) && (await readCandidate(join(folder, file))) === undefined) continue;
+      unread.set(uri, [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Warning,
+          code: CONFIG_CODE,
+          source: SOURCE,
+          message: `This configuration is not read: a workspace of several folders has one, the first folder's (${used}), and it applies to every folder. Move these settings there, or point the statefulHa.configFile setting at this file.`,
+        },
+      ]);
+    }
+    return unread;
+  }
+
+  /** Whether the file is, or could become, another folder's unread configuration (see `findUnreadConfigs`). */
+  private isOtherFolderConfig(uri: string): boolean {
+    if (this.unreadConfigs.has(uri)) return true;
+    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    return !isAbsolute(file) && this.folders.slice(1).some((f) => toUri(join(f, file)) === uri);
+  }
+
+  /** Another folder's configuration file appeared, changed or went: its warning follows. */
+  private async otherFolderConfigChanged(uri: string): Promise<void> {
+    this.unreadConfigs = await this.findUnreadConfigs();
+    await this.publish(uri, this.unreadConfigs.get(uri) ?? [], undefined);
   }
 
   private applyConfig(): void {
@@ -283,6 +325,10 @@ export class LanguageService {
       const uri = canonicalUri(c.uri);
       if (uri === this.configUri) {
         configChanged = true;
+        continue;
+      }
+      if (this.isOtherFolderConfig(uri)) {
+        await this.otherFolderConfigChanged(uri);
         continue;
       }
       if (this.open.has(uri)) continue; // the editor's text wins over the disk
@@ -456,6 +502,7 @@ export class LanguageService {
     }
     const uris = scope ?? new Set([...this.advisor.paths(), ...this.published.keys()]);
     if (this.configUri && !scope) uris.add(this.configUri);
+    if (!scope) for (const uri of this.unreadConfigs.keys()) uris.add(uri);
     let publications = 0;
     let lastWritten: Promise<void> | undefined;
     for (const uri of uris) {
@@ -494,6 +541,8 @@ export class LanguageService {
   private diagnosticsFor(uri: string, findings: Finding[]): Diagnostic[] {
     if (!this.settings.enable) return [];
     if (uri === this.configUri) return this.configProblems;
+    const unread = this.unreadConfigs.get(uri);
+    if (unread) return unread;
     const source = this.advisor.model(uri)?.source;
     if (!source || this.isIgnored(uri)) return [];
     const open = this.open.get(uri);
