@@ -68,12 +68,14 @@ function guard<P extends unknown[], R>(name: string, fallback: R, fn: (...args: 
 }
 
 let pullConfiguration = false;
+let folderEvents = false;
 
 connection.onInitialize((params): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   service.initialize({ folders, trusted: options.trusted, settings: options.settings });
   pullConfiguration = params.capabilities.workspace?.configuration === true;
+  folderEvents = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -83,7 +85,7 @@ connection.onInitialize((params): InitializeResult => {
         codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
         resolveProvider: false,
       },
-      workspace: { workspaceFolders: { supported: true } },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'stateful-ha-language-server', version: '0.1.0' },
   };
@@ -102,6 +104,16 @@ connection.onInitialized(
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'statefulHa' });
     }
+    // Folders added to or removed from the workspace: scanned, or their files forgotten.
+    if (folderEvents)
+      connection.workspace.onDidChangeWorkspaceFolders(
+        guard('didChangeWorkspaceFolders', undefined, (e) =>
+          service.changeFolders(
+            e.added.map((f) => f.uri),
+            e.removed.map((f) => f.uri),
+          ),
+        ),
+      );
     const settings = await fetchSettings();
     if (settings) await service.setSettings(settings);
     await service.start();

@@ -135,7 +135,11 @@ export class TestClient {
         name: i === 0 ? 'ws' : `ws${i + 1}`,
       })),
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
         textDocument: {
           publishDiagnostics: {
             relatedInformation: true,

@@ -318,6 +318,36 @@ describe('configuration', () => {
     }
   });
 
+  it('follows workspace folders added and removed after start', async () => {
+    const first = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  no-dr-target: off\n' });
+    const second = workspace({ ...files, '.stateful-ha.yaml': 'rules: {}\n' });
+    const client = await TestClient.start(first.root);
+    try {
+      await client.waitFor(first.uri('db/cassandra.yaml'), has('double-replication'));
+      assert.equal(client.diagnostics.get(second.uri('db/cassandra.yaml')), undefined);
+      // Added: scanned, under the first folder's configuration; its own is said to be unread.
+      client.notify('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: second.uri(''), name: 'ws2' }], removed: [] },
+      });
+      const added = await client.waitFor(second.uri('db/cassandra.yaml'), has('double-replication'));
+      assert.equal(lacks('no-dr-target')(added), true);
+      await client.waitFor(second.uri('.stateful-ha.yaml'), has('config'));
+      // The first removed: its files are forgotten, and the second's configuration is the one read now.
+      client.notify('workspace/didChangeWorkspaceFolders', {
+        event: { added: [], removed: [{ uri: first.uri(''), name: 'ws' }] },
+      });
+      await client.waitFor(first.uri('db/cassandra.yaml'), (d) => d.length === 0);
+      await client.waitFor(second.uri('db/cassandra.yaml'), has('no-dr-target'));
+      await client.waitFor(second.uri('.stateful-ha.yaml'), (d) => d.length === 0);
+      const r = await client.request<{ scanned: number }>('statefulHa/lintWorkspace');
+      assert.equal(r.scanned, 2, 'the second folder’s two manifests');
+    } finally {
+      await client.stop();
+      first.dispose();
+      second.dispose();
+    }
+  });
+
   it('ignores .stateful-ha.yaml in an untrusted workspace', async () => {
     const ws = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  no-dr-target: off\n' });
     const client = await TestClient.start(ws.root, { initializationOptions: { trusted: false } });

@@ -164,6 +164,20 @@ export class LanguageService {
     await this.flush();
   }
 
+  /**
+   * Workspace folders added or removed after start. The configuration is the first folder's: it may be
+   * another one now. Added folders are scanned; a removed folder's files are forgotten, their diagnostics
+   * cleared (open documents stay, as files from elsewhere do).
+   */
+  async changeFolders(added: string[], removed: string[]): Promise<void> {
+    const gone = new Set(removed.map((f) => uriToPath(f) ?? f));
+    const kept = this.folders.filter((f) => !gone.has(f));
+    const fresh = added.map((f) => uriToPath(f) ?? f).filter((f) => !kept.includes(f));
+    this.folders = [...kept, ...fresh];
+    this.configUri = this.computeConfigUri();
+    await this.configChanged();
+  }
+
   /** Workspace trust as the client last reported it (cluster actions are refused without it). */
   get isTrusted(): boolean {
     return this.trusted;
