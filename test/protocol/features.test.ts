@@ -305,6 +305,14 @@ describe('configuration', () => {
       assert.match(message, /not read/);
       assert.ok(message.includes(join(first.root, '.stateful-ha.yaml')), message);
       assert.deepEqual(client.diagnostics.get(first.uri('.stateful-ha.yaml'))?.diagnostics ?? [], []);
+      // The first folder's configuration removed: the defaults apply, which the warning now says.
+      rmSync(join(first.root, '.stateful-ha.yaml'));
+      client.notify('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: first.uri('.stateful-ha.yaml'), type: 3 }],
+      });
+      await client.waitFor(second.uri('.stateful-ha.yaml'), (d) =>
+        String(d[0]?.message).includes('absent: the defaults apply'),
+      );
       // Removed, it no longer carries the warning.
       rmSync(join(second.root, '.stateful-ha.yaml'));
       client.notify('workspace/didChangeWatchedFiles', {

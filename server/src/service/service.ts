@@ -242,7 +242,11 @@ export class LanguageService {
     const unread = new Map<string, Diagnostic[]>();
     const file = this.settings.configFile || CONFIG_FILE_NAME;
     if (!this.trusted || isAbsolute(file) || !this.configUri) return unread;
-    const used = uriToPath(this.configUri);
+    const usedPath = uriToPath(this.configUri) ?? this.configUri;
+    const used =
+      this.open.has(this.configUri) || (await readCandidate(usedPath)) !== undefined
+        ? usedPath
+        : `${usedPath}, absent: the defaults apply`;
     for (const folder of this.folders.slice(1)) {
       const uri = toUri(join(folder, file));
       if (uri === this.configUri) continue;
