@@ -281,6 +281,23 @@ describe('bad input: clear message with file and line, never a stack trace, othe
     assert.ok(!out.findings.some((f) => f.rule === 'single-copy-data'));
   });
 
+  it('ignore paths are relative to the configuration’s folder, wherever the CLI runs from', () => {
+    write('ign/.stateful-ha.yaml', 'ignore:\n  - vendor\n');
+    write('ign/stack.yml', POSTGRES_STACK);
+    write('ign/vendor/stack.yml', POSTGRES_STACK);
+    const folder = join(dir, 'ign');
+    // Run from the repository root (runCli's cwd) and from the folder itself: the same files.
+    for (const [args, cwd] of [
+      [[folder], undefined],
+      [['.'], folder],
+    ] as const) {
+      const r = runCli(['lint', '--format', 'json', ...args], cwd ? { cwd } : {});
+      const out = JSON.parse(r.stdout) as JsonOutput;
+      assert.equal(out.files, 1, `${args.join(' ')} from ${cwd ?? 'the repository'}`);
+      assert.ok(out.findings.length > 0 && out.findings.every((f) => !f.file.includes('vendor')));
+    }
+  });
+
   it('two linted folders with a config each: the first folder’s applies to both, the other is named as unread', () => {
     write('cfg3/a/.stateful-ha.yaml', 'rules:\n  missing-node-affinity: error\n');
     write('cfg3/a/stack.yml', POSTGRES_STACK);

@@ -289,15 +289,25 @@ describe('configuration', () => {
   });
 
   it('with several workspace folders, reads the first folder’s .stateful-ha.yaml and flags the others as unread', async () => {
-    const first = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  no-dr-target: off\n' });
-    const second = workspace({ ...files, '.stateful-ha.yaml': 'rules:\n  double-replication: off\n' });
+    const first = workspace({
+      ...files,
+      '.stateful-ha.yaml': 'rules:\n  no-dr-target: off\nignore:\n  - vendor\n',
+    });
+    const second = workspace({
+      ...files,
+      'vendor/compose.yaml': COMPOSE,
+      '.stateful-ha.yaml': 'rules:\n  double-replication: off\n',
+    });
     const client = await TestClient.start(first.root, { folders: [second.root] });
     try {
-      // The first folder's configuration applies to both folders' files.
+      // The first folder's configuration applies to both folders' files, its ignore paths included.
       for (const ws of [first, second]) {
         const ds = await client.waitFor(ws.uri('db/cassandra.yaml'), has('double-replication'));
         assert.equal(lacks('no-dr-target')(ds), true, ws.root);
       }
+      const r = await client.request<{ scanned: number }>('statefulHa/lintWorkspace');
+      assert.equal(r.scanned, 4, 'two manifests in each folder; the second folder’s vendor/ is ignored');
+      assert.equal(client.diagnostics.get(second.uri('vendor/compose.yaml')), undefined);
       const unread = await client.waitFor(second.uri('.stateful-ha.yaml'), has('config'));
       assert.equal(unread.length, 1);
       assert.equal(unread[0]!.severity, 2);

@@ -21,20 +21,28 @@ export interface DiscoveryProblem {
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 export const MAX_WALK_FILES = 200_000;
 
+/**
+ * The YAML files under `args`, without `ignore` paths: globs relative to any of `roots` (the
+ * configuration's folder, the linted folders, the current directory), as the language server matches them
+ * relative to each workspace folder.
+ */
 export async function discover(
   args: string[],
   ignore: string[],
-  root: string,
+  roots: string[],
 ): Promise<{ files: DiscoveredFile[]; problems: DiscoveryProblem[] }> {
   const files: DiscoveredFile[] = [];
   const problems: DiscoveryProblem[] = [];
   const seenDirs = new Set<string>();
-  const ignored = (p: string): boolean => {
-    const rel = relative(root, p).split(sep).join('/');
-    return ignore.some(
-      (g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }),
-    );
-  };
+  const ignored = (p: string): boolean =>
+    roots.some((root) => {
+      const rel = relative(root, p).split(sep).join('/');
+      if (rel === '' || rel === '..' || rel.startsWith('../')) return false;
+      return ignore.some(
+        (g) =>
+          minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }),
+      );
+    });
 
   const walk = async (dir: string, display: string): Promise<void> => {
     let real: string;

@@ -139,7 +139,16 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   let files: DiscoveredFile[];
   let plan: PoolPlan | undefined;
   try {
-    const discovered = await discover(paths, config.ignorePaths, cwd);
+    // `ignore` globs are relative to the configuration's folder or a linted folder (the current directory
+    // too, as before): `lint repo/` from elsewhere ignores what `lint .` in repo/ does.
+    const roots = [
+      ...new Set([
+        ...(configPath ? [dirname(resolve(cwd, configPath))] : []),
+        ...paths.map((p) => resolve(cwd, p)).filter(isDirectory),
+        cwd,
+      ]),
+    ];
+    const discovered = await discover(paths, config.ignorePaths, roots);
     files = discovered.files;
     debug(`discovered ${files.length} files in ${Math.round(performance.now() - started)} ms`);
     for (const p of discovered.problems)

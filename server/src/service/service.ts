@@ -283,7 +283,7 @@ export class LanguageService {
       ...this.settings.rules,
     };
     this.advisor.configure({ catalog: this.fileConfig.catalog, severities });
-    this.ignored = ignoreMatcher(this.folders[0], this.fileConfig.ignorePaths);
+    this.ignored = ignoreMatcher(this.folders, this.fileConfig.ignorePaths);
     this.fullPass = true; // every file was re-parsed with the new catalog and severities
   }
 

@@ -18,15 +18,20 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 export type IgnoreMatcher = (path: string) => boolean;
 
-/** Matches paths against `ignore` globs, relative to the workspace root. A pattern naming a folder covers its content. */
-export function ignoreMatcher(root: string | undefined, patterns: readonly string[]): IgnoreMatcher {
-  if (!root || patterns.length === 0) return () => false;
+/**
+ * Matches paths against `ignore` globs, relative to each workspace folder (a workspace has one
+ * configuration, for all its folders). A pattern naming a folder covers its content.
+ */
+export function ignoreMatcher(roots: readonly string[], patterns: readonly string[]): IgnoreMatcher {
+  if (roots.length === 0 || patterns.length === 0) return () => false;
   const globs = patterns.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/$/, ''));
-  return (path) => {
-    const rel = relative(root, path).split(sep).join('/');
-    if (rel === '' || rel.startsWith('../') || rel === '..') return false;
-    return globs.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g}/**`, { dot: true }));
-  };
+  // Relative to each workspace folder: one configuration applies to every folder of the workspace.
+  return (path) =>
+    roots.some((root) => {
+      const rel = relative(root, path).split(sep).join('/');
+      if (rel === '' || rel.startsWith('../') || rel === '..') return false;
+      return globs.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g}/**`, { dot: true }));
+    });
 }
 
 export interface ScannedFile {
