@@ -124,8 +124,8 @@ function serverSpecs() {
         id: 'ours',
         label: 'stateful-ha server',
         command: process.execPath,
-        // As the extension starts it (client/src/extension.ts): 4 MB semi-spaces, one malloc arena.
-        args: ['--max-semi-space-size=4', OURS, '--stdio'],
+        // As the extension starts it (client/src/extension.ts): one malloc arena.
+        args: [OURS, '--stdio'],
         env: { MALLOC_ARENA_MAX: '1' },
         passNotification: 'statefulHa/counts',
         debounceMs: 150, // the longest of its adaptive debounce for a burst of edits (15–150 ms)

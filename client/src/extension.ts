@@ -38,14 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath('dist/server.js');
   // One glibc malloc arena: the server's native allocations are few, and the per-thread arenas of V8's and
   // libuv's threads held 32 MB after indexing 5,000 files, 19 MB with one (other C libraries ignore the
-  // variable). A young generation of 4 MB semi-spaces, not 16: an editor's allocations come in small
-  // bursts, and the young generation is resident memory. Peak RSS of the 5,000-file workspace's first pass
-  // 235–241 → 187–206 MB, once quiet 136–138 → 133–134 MB, with the 5,536-line manifest open 144 → 109 MB;
-  // its first pass 5.3–5.6 → 5.6–6.0 s; opening that manifest (40 → 32 ms) and editing it (16 → 15 ms) no
-  // slower (bench/RESULTS.md, twelfth pass). The server compacts its heap once quiet on its own
-  // (server/src/service/heap-compaction.ts).
+  // variable). The server compacts its heap once quiet on its own (server/src/service/heap-compaction.ts).
+  // 4 MB semi-spaces lowered its peak but left the compaction too little to do in 1 run in 3
+  // (bench/RESULTS.md, twelfth pass): not used.
   const env = { ...process.env, MALLOC_ARENA_MAX: '1' };
-  const nodeArgs = ['--max-semi-space-size=4'];
+  const nodeArgs: string[] = [];
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: nodeArgs, env } },
     // `F5` debugging: the server waits for an inspector on port 6010.

@@ -181,7 +181,7 @@ describe('resilience: a huge workspace with unreadable files', () => {
       const uri = ws.uri('open/compose.yaml');
       // Started as the extension starts it (client/src/extension.ts): without `--expose-gc`, which the heap
       // compaction (last test) finds for itself.
-      client = await TestClient.start(ws.root, { nodeArgs: ['--max-semi-space-size=4'] });
+      client = await TestClient.start(ws.root);
       client.open(uri, COMPOSE, 'dockercompose');
       // Hovers while the scan of 10,000 files runs: every one answered within 1 s.
       const lint = client.request<{ scanned: number }>('statefulHa/lintWorkspace');
