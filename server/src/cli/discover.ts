@@ -35,6 +35,7 @@ export async function discover(
   const problems: DiscoveryProblem[] = [];
   const seenDirs = new Set<string>();
   const ignored = (p: string): boolean =>
+    ignore.length > 0 &&
     roots.some((root) => {
       const rel = relative(root, p).split(sep).join('/');
       if (rel === '' || rel === '..' || rel.startsWith('../')) return false;

@@ -130,10 +130,9 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     maxBytes,
     config: configSource,
   });
+  const lintedFolders = paths.map((p) => resolve(cwd, p)).filter(isDirectory);
   let early =
-    shape && paths.some((p) => isDirectory(resolve(cwd, p)))
-      ? new PoolWorkers(shape.workers, workerData(shape))
-      : undefined;
+    shape && lintedFolders.length > 0 ? new PoolWorkers(shape.workers, workerData(shape)) : undefined;
 
   const started = performance.now();
   let files: DiscoveredFile[];
@@ -142,11 +141,7 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     // `ignore` globs are relative to the configuration's folder or a linted folder (the current directory
     // too, as before): `lint repo/` from elsewhere ignores what `lint .` in repo/ does.
     const roots = [
-      ...new Set([
-        ...(configPath ? [dirname(resolve(cwd, configPath))] : []),
-        ...paths.map((p) => resolve(cwd, p)).filter(isDirectory),
-        cwd,
-      ]),
+      ...new Set([...(configPath ? [dirname(resolve(cwd, configPath))] : []), ...lintedFolders, cwd]),
     ];
     const discovered = await discover(paths, config.ignorePaths, roots);
     files = discovered.files;

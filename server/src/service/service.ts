@@ -201,8 +201,13 @@ export class LanguageService {
     await this.flush();
   }
 
+  /** `.stateful-ha.yaml`, or the `statefulHa.configFile` setting: relative to the first folder, or absolute. */
+  private get configFileName(): string {
+    return this.settings.configFile || CONFIG_FILE_NAME;
+  }
+
   private computeConfigUri(): string | undefined {
-    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    const file = this.configFileName;
     if (isAbsolute(file)) return toUri(file);
     const root = this.folders[0];
     return root ? toUri(join(root, file)) : undefined;
@@ -240,7 +245,7 @@ export class LanguageService {
    */
   private async findUnreadConfigs(): Promise<Map<string, Diagnostic[]>> {
     const unread = new Map<string, Diagnostic[]>();
-    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    const file = this.configFileName;
     if (!this.trusted || isAbsolute(file) || !this.configUri) return unread;
     const usedPath = uriToPath(this.configUri) ?? this.configUri;
     const used =
@@ -267,7 +272,7 @@ export class LanguageService {
   /** Whether the file is, or could become, another folder's unread configuration (see `findUnreadConfigs`). */
   private isOtherFolderConfig(uri: string): boolean {
     if (this.unreadConfigs.has(uri)) return true;
-    const file = this.settings.configFile || CONFIG_FILE_NAME;
+    const file = this.configFileName;
     return !isAbsolute(file) && this.folders.slice(1).some((f) => toUri(join(f, file)) === uri);
   }
 
